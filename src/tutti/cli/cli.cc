@@ -1,0 +1,264 @@
+#include "tutti/cli/cli.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <thread>
+
+#include "tutti/base/crypto.h"
+#include "tutti/core/roles.h"
+#include "tutti/governance/audit_chain.h"
+#include "tutti/http/auth.h"
+#include "tutti/http/server.h"
+#include "tutti/storage/migrations.h"
+
+namespace tutti::cli {
+namespace {
+
+constexpr storage::Actor kCliActor{"cli", ""};
+
+struct Failure {
+  Status status;
+};
+
+// Sub-commands report failures by throwing Failure, caught once in Run: CLI11 callbacks have no
+// return value, and this keeps each command a straight line.
+void Check(const Status& status) {
+  if (!status.ok()) throw Failure{status};
+}
+template <typename T>
+T Check(Result<T> result) {
+  if (!result.ok()) throw Failure{result.status()};
+  return std::move(result).value();
+}
+
+std::unique_ptr<storage::Database> OpenAndMigrate(const std::string& url) {
+  auto db = Check(storage::OpenDatabase(url));
+  Check(storage::ApplyMigrations(*db));
+  return db;
+}
+
+struct PasswordOptions {
+  uint64_t memory_mib = 19;
+  uint64_t passes = 2;
+  PasswordHashParams Params() const { return {memory_mib * 1024 * 1024, passes}; }
+};
+
+void AddPasswordOptions(CLI::App* cmd, PasswordOptions* options) {
+  cmd->add_option("--argon2-memory-mib", options->memory_mib,
+                  "Argon2id memory cost for new and upgraded password hashes")
+      ->check(CLI::Range(19, 4096))
+      ->capture_default_str();
+  cmd->add_option("--argon2-passes", options->passes, "Argon2id passes (time cost)")
+      ->check(CLI::Range(2, 10))
+      ->capture_default_str();
+}
+
+std::pair<std::string, int> ParseListen(const std::string& listen) {
+  auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    throw Failure{InvalidArgument("--listen must be HOST:PORT, e.g. 127.0.0.1:8080", "listen")};
+  }
+  std::string host = listen.substr(0, colon);
+  int port = -1;
+  try {
+    port = std::stoi(listen.substr(colon + 1));
+  } catch (const std::exception&) {
+  }
+  if (port < 0 || port > 65535) {
+    throw Failure{InvalidArgument("--listen port must be 0..65535", "listen")};
+  }
+  return {host, port};
+}
+
+int Serve(const std::string& db_url, const std::string& listen, const std::string& web_root,
+          size_t max_body, bool secure_cookies, const PasswordOptions& passwords) {
+  // Block the stop signals before any thread starts, so that only the waiter below sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto db = OpenAndMigrate(db_url);
+  storage::Store store(*db, SystemClock::Get());
+  http::AuthConfig auth_config;
+  auth_config.password_params = passwords.Params();
+  http::AuthService auth(store, auth_config);
+  auto [host, port] = ParseListen(listen);
+  http::ServerConfig config{host, port, web_root, max_body, secure_cookies};
+  http::Server server(store, auth, config);
+  int bound = Check(server.Bind());
+
+  std::thread waiter([&server, stop_signals] {
+    int signal_number = 0;
+    sigwait(&stop_signals, &signal_number);
+    std::cerr << "tutti serve: " << (signal_number == SIGTERM ? "SIGTERM" : "SIGINT")
+              << " received, finishing requests in flight\n";
+    server.Stop();
+  });
+  std::cout << "Tutti is listening on http://" << host << ":" << bound << "  (database "
+            << db->DisplayUrl() << ")" << std::endl;
+  Status served = server.Serve();
+  // Wake the waiter if the server stopped for another reason.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  Check(served);
+  std::cerr << "tutti serve: stopped cleanly\n";
+  return 0;
+}
+
+}  // namespace
+
+int Run(int argc, char** argv) {
+  CLI::App app{
+      "Tutti: plan, govern, launch and measure a multi-partner media activation.\n"
+      "Storage is chosen by --db: sqlite:PATH (default) or postgresql://USER@HOST/DB.",
+      "tutti"};
+  app.set_version_flag("--version", std::string("tutti ") + TUTTI_VERSION);
+  app.require_subcommand(1);
+  std::string db_url = kDefaultDatabaseUrl;
+  auto add_db = [&db_url](CLI::App* cmd) {
+    cmd->add_option("--db", db_url, "Database URL: sqlite:PATH or postgresql://…")
+        ->capture_default_str();
+  };
+  int exit_code = 0;
+
+  auto* serve = app.add_subcommand("serve", "Run the HTTP API and web UI");
+  add_db(serve);
+  std::string listen = "127.0.0.1:8080";
+  std::string web_root;
+  size_t max_body = 1 << 20;
+  bool secure_cookies = false;
+  PasswordOptions passwords;
+  serve->add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free port)")
+      ->capture_default_str();
+  serve->add_option("--web-root", web_root, "Directory of the built web UI")
+      ->default_str(http::DefaultWebRoot());
+  serve->add_option("--max-body-bytes", max_body, "Largest accepted request body (413 above)")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 30))
+      ->capture_default_str();
+  serve->add_flag("--secure-cookies", secure_cookies,
+                  "Mark the session cookie Secure (set this behind HTTPS)");
+  AddPasswordOptions(serve, &passwords);
+  serve->callback(
+      [&] { exit_code = Serve(db_url, listen, web_root, max_body, secure_cookies, passwords); });
+
+  auto* migrate = app.add_subcommand("migrate", "Apply pending schema migrations");
+  add_db(migrate);
+  migrate->callback([&] {
+    auto db = Check(storage::OpenDatabase(db_url));
+    auto applied = Check(storage::ApplyMigrations(*db));
+    int version = Check(storage::SchemaVersion(*db));
+    std::cout << "schema at version " << version << " (" << applied.size()
+              << " migration(s) applied now)\n";
+  });
+
+  auto* org = app.add_subcommand("org", "Manage organisations");
+  org->require_subcommand(1);
+  auto* org_add = org->add_subcommand("add", "Add an organisation (the host brand by default)");
+  add_db(org_add);
+  std::string org_name;
+  bool partner = false;
+  org_add->add_option("NAME", org_name, "Organisation name")->required();
+  org_add->add_flag("--partner", partner, "The organisation is a partner, not the host brand");
+  org_add->callback([&] {
+    if (org_name.empty() || org_name.size() > 200) {
+      throw Failure{InvalidArgument("NAME must be 1..200 characters", "NAME")};
+    }
+    auto db = OpenAndMigrate(db_url);
+    storage::Store store(*db, SystemClock::Get());
+    auto created = Check(store.CreateOrg(org_name, partner ? "partner" : "host", kCliActor));
+    std::cout << created.id << "\t" << created.name << "\t" << created.kind << "\n";
+  });
+
+  auto* user = app.add_subcommand("user", "Manage users");
+  user->require_subcommand(1);
+  auto* user_add = user->add_subcommand(
+      "add", "Add a user; the password is read from standard input (one line)");
+  add_db(user_add);
+  std::string user_org, email, name, role;
+  bool password_stdin = false;
+  PasswordOptions user_passwords;
+  user_add->add_option("--org", user_org, "Organisation name")->required();
+  user_add->add_option("--email", email, "Log-in email")->required();
+  user_add->add_option("--name", name, "Display name")->required();
+  user_add
+      ->add_option("--role", role,
+                   "owner, facilitator, workstream_owner, contributor, viewer or "
+                   "partner_admin")
+      ->required()
+      ->check(CLI::IsMember(
+          std::vector<std::string>(core::kRoleNames.begin(), core::kRoleNames.end())));
+  user_add
+      ->add_flag("--password-stdin", password_stdin,
+                 "Read the password from stdin (required: passwords never go in argv)")
+      ->required();
+  AddPasswordOptions(user_add, &user_passwords);
+  user_add->callback([&] {
+    std::string password;
+    std::getline(std::cin, password);
+    if (!password.empty() && password.back() == '\r') password.pop_back();
+    if (password.size() < 12 || password.size() > 128) {
+      throw Failure{InvalidArgument("password must be 12..128 characters", "password")};
+    }
+    if (email.find('@') == std::string::npos || email.size() > 254) {
+      throw Failure{InvalidArgument("--email must be an email address", "email")};
+    }
+    if (name.empty() || name.size() > 200) {
+      throw Failure{InvalidArgument("--name must be 1..200 characters", "name")};
+    }
+    auto db = OpenAndMigrate(db_url);
+    storage::Store store(*db, SystemClock::Get());
+    auto org_record = Check(store.FindOrgByName(user_org));
+    std::string hash = Check(HashPassword(password, user_passwords.Params()));
+    auto created = Check(store.CreateUser(org_record.id, email, name, role, hash, kCliActor));
+    std::cout << created.id << "\t" << created.email << "\t" << created.role << "\t"
+              << org_record.name << "\n";
+  });
+
+  auto* demo = app.add_subcommand("demo", "Seed a realistic demo and print its log-ins");
+  add_db(demo);
+  demo->callback([&] {
+    auto db = OpenAndMigrate(db_url);
+    storage::Store store(*db, SystemClock::Get());
+    Check(SeedDemo(store, std::cout));
+  });
+
+  auto* audit = app.add_subcommand("audit", "Inspect the audit trail");
+  audit->require_subcommand(1);
+  auto* verify = audit->add_subcommand(
+      "verify",
+      "Check the hash chain: exit 0 when intact, 1 naming the first bad entry. Prints the head "
+      "as SEQ:HASH; keep it and pass it later as --checkpoint to also detect truncation");
+  add_db(verify);
+  std::string checkpoint_text;
+  verify->add_option("--checkpoint", checkpoint_text, "A head printed by an earlier verify");
+  verify->callback([&] {
+    std::optional<governance::AuditCheckpoint> checkpoint;
+    if (!checkpoint_text.empty())
+      checkpoint = Check(governance::ParseAuditCheckpoint(checkpoint_text));
+    auto db = OpenAndMigrate(db_url);
+    storage::Store store(*db, SystemClock::Get());
+    governance::AuditChainVerifier verifier(checkpoint);
+    Check(store.ForEachAuditEntry([&](const governance::AuditEntry& e) { verifier.Add(e); }));
+    Check(verifier.Finish());
+    std::cout << "audit chain intact: " << verifier.entries() << " entries, head "
+              << verifier.entries() << ":" << verifier.head() << "\n";
+  });
+
+  try {
+    Check(InitCrypto());
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const Failure& f) {
+    std::cerr << "tutti: error: " << f.status.ToString() << "\n";
+    return 1;
+  }
+  return exit_code;
+}
+
+}  // namespace tutti::cli

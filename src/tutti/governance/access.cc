@@ -1,0 +1,100 @@
+#include "tutti/governance/access.h"
+
+namespace tutti::governance {
+namespace {
+
+using core::OrgKind;
+using core::Role;
+
+bool IsHostOf(const Principal& p, const ActivationAccess& a) { return p.org_id == a.host_org_id; }
+
+const Participant* FindParticipant(const Principal& p, const ActivationAccess& a) {
+  for (const Participant& part : a.participants) {
+    if (part.org_id == p.org_id) return &part;
+  }
+  return nullptr;
+}
+
+bool CanRead(const Principal& p, const char* scope) { return HasScope(p, scope); }
+bool CanWrite(const Principal& p) { return HasScope(p, "activations:write"); }
+
+}  // namespace
+
+Role ApiKeyRole(const std::set<std::string>& scopes) {
+  return scopes.contains("activations:write") ? Role::kFacilitator : Role::kViewer;
+}
+
+bool HasScope(const Principal& p, const std::string& scope) {
+  return !p.scopes.has_value() || p.scopes->contains(scope);
+}
+
+bool CanCreateActivation(const Principal& p) {
+  return p.org_kind == OrgKind::kHost && CanWrite(p) &&
+         (p.role == Role::kOwner || p.role == Role::kFacilitator);
+}
+
+bool CanViewActivation(const Principal& p, const ActivationAccess& a) {
+  if (!CanRead(p, "activations:read")) return false;
+  return IsHostOf(p, a) || FindParticipant(p, a) != nullptr;
+}
+
+bool CanEditBrief(const Principal& p, const ActivationAccess& a) {
+  if (!CanWrite(p)) return false;
+  if (IsHostOf(p, a)) return p.role == Role::kOwner || p.role == Role::kFacilitator;
+  const Participant* part = FindParticipant(p, a);
+  return part != nullptr && part->facilitator && p.role == Role::kFacilitator;
+}
+
+bool CanManagePartners(const Principal& p, const ActivationAccess& a) {
+  return CanWrite(p) && IsHostOf(p, a) && (p.role == Role::kOwner || p.role == Role::kFacilitator);
+}
+
+bool CanViewPartnerPrivate(const Principal& p, const ActivationAccess& a,
+                           const std::string& partner_org_id) {
+  if (!CanViewActivation(p, a)) return false;
+  return IsHostOf(p, a) || p.org_id == partner_org_id;
+}
+
+bool CanEditPartnerPrivate(const Principal& p, const ActivationAccess& a,
+                           const std::string& partner_org_id) {
+  if (!CanWrite(p) || !CanViewPartnerPrivate(p, a, partner_org_id)) return false;
+  if (IsHostOf(p, a)) return p.role == Role::kOwner || p.role == Role::kFacilitator;
+  return p.role == Role::kPartnerAdmin || p.role == Role::kOwner;
+}
+
+bool CanEditWorkstream(const Principal& p, const ActivationAccess& a,
+                       const std::string& primary_owner_id) {
+  if (CanEditBrief(p, a)) return true;
+  return CanWrite(p) && CanViewActivation(p, a) && !p.user_id.empty() &&
+         p.user_id == primary_owner_id && p.role == Role::kWorkstreamOwner;
+}
+
+bool CanSavePlaybook(const Principal& p, const ActivationAccess& a) {
+  return CanWrite(p) && IsHostOf(p, a) && (p.role == Role::kOwner || p.role == Role::kFacilitator);
+}
+
+bool CanCreateOrg(const Principal& p) {
+  return p.org_kind == OrgKind::kHost && p.role == Role::kOwner && !p.scopes.has_value();
+}
+
+bool CanViewOrg(const Principal& p, const std::string& org_id) {
+  return p.org_id == org_id || p.org_kind == OrgKind::kHost;
+}
+
+bool CanManageOrgMembers(const Principal& p, const std::string& org_id) {
+  // API keys never mint users or keys: a leaked key must not be able to entrench itself.
+  return !p.scopes.has_value() && p.org_id == org_id &&
+         (p.role == Role::kOwner || p.role == Role::kPartnerAdmin);
+}
+
+bool CanSeeAuditEntry(const Principal& p, const ActivationAccess* activation,
+                      const std::string& visible_org_id) {
+  if (!HasScope(p, "audit:read")) return false;
+  if (activation != nullptr) {
+    if (!CanViewActivation(p, *activation)) return false;
+    return visible_org_id.empty() || IsHostOf(p, *activation) || p.org_id == visible_org_id;
+  }
+  return !visible_org_id.empty() && p.org_id == visible_org_id;
+}
+
+}  // namespace tutti::governance

@@ -1,0 +1,76 @@
+// Decision rights: who may see or change what. This is the single access-control mechanism every
+// API route and CLI command passes through (ASVS 1.4.4); each rule is a pure function of the
+// caller and the object, so the authorization matrix is testable without a server. The matrix
+// itself is written out in docs/access.md. Thread-safe.
+//
+// Principles: deny by default; an activation exists only for its host organisation and its
+// participating partners (others get "not found", never "forbidden", so ids leak nothing);
+// a partner's agreement, contribution and private notes exist only for the host and that partner.
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tutti/core/roles.h"
+
+namespace tutti::governance {
+
+// Who is calling: a user (through a session) or an organisation's API key.
+struct Principal {
+  std::string user_id;     // empty for API keys
+  std::string api_key_id;  // empty for users
+  std::string org_id;
+  core::OrgKind org_kind = core::OrgKind::kPartner;
+  core::Role role = core::Role::kViewer;        // for API keys: derived from scopes, see ApiKeyRole
+  std::optional<std::set<std::string>> scopes;  // nullopt for users: their role decides
+  std::string display_name;
+  std::string ActorId() const { return user_id.empty() ? api_key_id : user_id; }
+};
+
+struct Participant {
+  std::string org_id;
+  bool facilitator = false;
+};
+
+// What access decisions about an activation need to know.
+struct ActivationAccess {
+  std::string activation_id;
+  std::string host_org_id;
+  std::vector<Participant> participants;
+};
+
+// An API key acts with the weakest role its scopes allow: "activations:write" makes it a
+// facilitator of its own organisation, anything else a viewer.
+core::Role ApiKeyRole(const std::set<std::string>& scopes);
+bool HasScope(const Principal& p, const std::string& scope);
+
+bool CanCreateActivation(const Principal& p);
+bool CanViewActivation(const Principal& p, const ActivationAccess& a);
+// Brief, workstream structure and partner list: the host's owners and facilitators, and the
+// facilitators of a partner organisation currently holding the rotating facilitator seat.
+bool CanEditBrief(const Principal& p, const ActivationAccess& a);
+bool CanManagePartners(const Principal& p, const ActivationAccess& a);
+// Agreement, contribution and notes of `partner_org_id` in this activation.
+bool CanViewPartnerPrivate(const Principal& p, const ActivationAccess& a,
+                           const std::string& partner_org_id);
+bool CanEditPartnerPrivate(const Principal& p, const ActivationAccess& a,
+                           const std::string& partner_org_id);
+// A workstream's owner may edit it; so may whoever may edit the brief.
+bool CanEditWorkstream(const Principal& p, const ActivationAccess& a,
+                       const std::string& primary_owner_id);
+bool CanSavePlaybook(const Principal& p, const ActivationAccess& a);
+
+bool CanCreateOrg(const Principal& p);
+bool CanViewOrg(const Principal& p, const std::string& org_id);
+// Users and API keys of an organisation: its own owners and partner admins.
+bool CanManageOrgMembers(const Principal& p, const std::string& org_id);
+
+// An audit entry: about an activation (visible to who sees the activation, narrowed to the host
+// and `visible_org_id` when set) or about an organisation's own objects (visible to members of
+// `visible_org_id`).
+bool CanSeeAuditEntry(const Principal& p, const ActivationAccess* activation,
+                      const std::string& visible_org_id);
+
+}  // namespace tutti::governance

@@ -1,0 +1,181 @@
+#include "tutti/storage/migrations.h"
+
+#include "tutti/base/clock.h"
+
+namespace tutti::storage {
+
+const std::vector<Migration>& AllMigrations() {
+  static const std::vector<Migration> kMigrations = {
+      {1, "foundation", R"sql(
+CREATE TABLE orgs (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('host', 'partner')),
+  created_at TEXT NOT NULL
+);
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  email TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  role TEXT NOT NULL,
+  password_hash TEXT NOT NULL,
+  disabled BIGINT NOT NULL DEFAULT 0,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX users_org ON users(org_id);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  created_at TEXT NOT NULL,
+  expires_at TEXT NOT NULL,
+  idle_expires_at TEXT NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE TABLE api_keys (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  name TEXT NOT NULL,
+  token_hash TEXT NOT NULL UNIQUE,
+  token_hint TEXT NOT NULL,
+  scopes TEXT NOT NULL,
+  created_by TEXT,
+  created_at TEXT NOT NULL,
+  expires_at TEXT,
+  last_used_at TEXT,
+  revoked_at TEXT
+);
+CREATE INDEX api_keys_org ON api_keys(org_id);
+CREATE TABLE login_failures (
+  subject TEXT NOT NULL,
+  at TEXT NOT NULL
+);
+CREATE INDEX login_failures_subject ON login_failures(subject, at);
+CREATE TABLE activations (
+  id TEXT PRIMARY KEY,
+  host_org_id TEXT NOT NULL REFERENCES orgs(id),
+  name TEXT NOT NULL,
+  objective TEXT NOT NULL,
+  status TEXT NOT NULL,
+  brief TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  playbook_id TEXT,
+  created_by TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX activations_host ON activations(host_org_id);
+CREATE TABLE participations (
+  activation_id TEXT NOT NULL REFERENCES activations(id),
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  role TEXT NOT NULL,
+  facilitator BIGINT NOT NULL DEFAULT 0,
+  contribution TEXT,
+  notes TEXT NOT NULL DEFAULT '',
+  agreement TEXT,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (activation_id, org_id)
+);
+CREATE INDEX participations_org ON participations(org_id);
+CREATE TABLE workstreams (
+  id TEXT PRIMARY KEY,
+  activation_id TEXT NOT NULL REFERENCES activations(id),
+  kind TEXT NOT NULL,
+  name TEXT NOT NULL,
+  primary_owner_id TEXT NOT NULL REFERENCES users(id),
+  raci TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (activation_id, name)
+);
+CREATE TABLE playbooks (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  name TEXT NOT NULL,
+  source_activation_id TEXT,
+  template TEXT NOT NULL,
+  created_by TEXT,
+  created_at TEXT NOT NULL,
+  UNIQUE (org_id, name)
+);
+CREATE TABLE audit_log (
+  seq BIGINT PRIMARY KEY,
+  at TEXT NOT NULL,
+  actor_id TEXT NOT NULL,
+  actor_org_id TEXT,
+  entity_type TEXT NOT NULL,
+  entity_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  activation_id TEXT,
+  visible_org_id TEXT,
+  before_state TEXT,
+  after_state TEXT,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_entity ON audit_log(entity_type, entity_id, seq);
+CREATE INDEX audit_activation ON audit_log(activation_id, seq);
+)sql"},
+  };
+  return kMigrations;
+}
+
+namespace {
+
+Status EnsureMigrationTable(Database& db) {
+  return db.Transact(TransactionMode::kWrite, [](SqlSession& s) {
+    return s.ExecuteScript(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");
+  });
+}
+
+}  // namespace
+
+Result<int> SchemaVersion(Database& db) {
+  TUTTI_RETURN_IF_ERROR(EnsureMigrationTable(db));
+  int version = 0;
+  TUTTI_RETURN_IF_ERROR(db.Transact(TransactionMode::kRead, [&](SqlSession& s) -> Status {
+    TUTTI_ASSIGN_OR_RETURN(auto rows,
+                           s.Query("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+    version = static_cast<int>(rows.at(0).Int(0));
+    return OkStatus();
+  }));
+  return version;
+}
+
+Result<std::vector<int>> ApplyMigrations(Database& db) {
+  TUTTI_RETURN_IF_ERROR(EnsureMigrationTable(db));
+  std::vector<int> applied;
+  for (const Migration& m : AllMigrations()) {
+    bool ran = false;
+    Status status = db.Transact(TransactionMode::kWrite, [&](SqlSession& s) -> Status {
+      // Taking the version row first serialises concurrent appliers on both backends.
+      TUTTI_ASSIGN_OR_RETURN(
+          auto inserted,
+          s.Execute("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, "
+                    "'pending') ON CONFLICT (version) DO NOTHING",
+                    {int64_t{m.version}, m.name}));
+      if (inserted == 0) return OkStatus();
+      TUTTI_RETURN_IF_ERROR(s.ExecuteScript(m.sql));
+      TUTTI_RETURN_IF_ERROR(
+          s.Execute("UPDATE schema_migrations SET applied_at = ? WHERE version = ?",
+                    {FormatInstant(SystemClock::Get().Now()), int64_t{m.version}})
+              .status());
+      ran = true;
+      return OkStatus();
+    });
+    if (!status.ok()) {
+      return Status(status.code(),
+                    "migration " + std::to_string(m.version) + " (" + m.name +
+                        ") failed: " + status.message(),
+                    {}, "migration_failed");
+    }
+    if (ran) applied.push_back(m.version);
+  }
+  return applied;
+}
+
+}  // namespace tutti::storage
