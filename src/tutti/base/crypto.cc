@@ -37,7 +37,8 @@ std::string HexEncode(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out;
   out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
+  for (char ch : bytes) {
+    const auto c = static_cast<unsigned char>(ch);
     out.push_back(kDigits[c >> 4]);
     out.push_back(kDigits[c & 0xf]);
   }

@@ -12,7 +12,8 @@ std::string NewId(std::string_view prefix) {
   std::string random = RandomBytes(kIdChars);
   std::string out(prefix);
   out.push_back('_');
-  for (unsigned char c : random) out.push_back(kAlphabet[c % kAlphabet.size()]);
+  for (char ch : random)
+    out.push_back(kAlphabet[static_cast<unsigned char>(ch) % kAlphabet.size()]);
   return out;
 }
 

@@ -52,7 +52,8 @@ Result<std::string> ReadString(const Json& value, const std::string& path, size_
                                : "must be at least " + std::to_string(min_length) + " bytes",
                            path, "too_short");
   }
-  for (unsigned char c : s) {
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
     if (c < 0x20 && c != '\n' && c != '\t') {
       return InvalidArgument("must not contain control characters", path, "invalid_characters");
     }

@@ -84,6 +84,8 @@ Server::Server(storage::Store& store, AuthService& auth, ServerConfig config)
   http.set_read_timeout(std::chrono::seconds(15));
   http.set_write_timeout(std::chrono::seconds(15));
   http.set_keep_alive_max_count(1000);
+  // Small JSON responses must not wait for Nagle + delayed ACK (a flat 40 ms per request).
+  http.set_tcp_nodelay(true);
   http.set_default_headers({{"X-Content-Type-Options", "nosniff"},
                             {"X-Frame-Options", "DENY"},
                             {"Referrer-Policy", "no-referrer"},

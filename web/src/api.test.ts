@@ -1,0 +1,132 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { api, getCsrfToken, setCsrfToken, setUnauthorizedHandler } from './api.ts';
+import { ApiError } from './errors.ts';
+
+type Call = { url: string; init: RequestInit };
+
+function storage(): Storage {
+  const m = new Map<string, string>();
+  return {
+    get length() {
+      return m.size;
+    },
+    clear: () => m.clear(),
+    getItem: (k) => m.get(k) ?? null,
+    key: (i) => Array.from(m.keys())[i] ?? null,
+    removeItem: (k) => void m.delete(k),
+    setItem: (k, v) => void m.set(k, String(v)),
+  };
+}
+
+let calls: Call[];
+function respond(status: number, body?: unknown, headers: Record<string, string> = {}) {
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (url: string, init: RequestInit) => {
+      calls.push({ url, init });
+      const text = body === undefined ? '' : JSON.stringify(body);
+      return new Response(status === 204 ? null : text, { status, headers: { 'Content-Type': 'application/json', ...headers } });
+    }),
+  );
+}
+const header = (c: Call, name: string) => (c.init.headers as Record<string, string>)[name];
+
+beforeEach(() => {
+  calls = [];
+  vi.stubGlobal('sessionStorage', storage());
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  setUnauthorizedHandler(() => {});
+});
+
+const user = { id: 'u1', email: 'o@a', name: 'O', org_id: 'org', org_name: 'Acme', org_kind: 'host', role: 'owner' };
+
+describe('api client', () => {
+  it('log-in stores the CSRF token, which later non-GET requests send', async () => {
+    respond(200, { token: 't', csrf_token: 'csrf-1', expires_at: '', user });
+    expect(await api.login('o@a', 'pw')).toEqual(user);
+    expect(getCsrfToken()).toBe('csrf-1');
+    expect(calls[0]!.url).toBe('/api/v1/auth/login');
+    expect(calls[0]!.init.credentials).toBe('same-origin');
+    expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ email: 'o@a', password: 'pw' });
+
+    respond(200, { id: 'a1' });
+    await api.patchActivation('a 1', { description: 'x', version: 2 });
+    const c = calls[1]!;
+    expect(c.url).toBe('/api/v1/activations/a%201');
+    expect(c.init.method).toBe('PATCH');
+    expect(header(c, 'X-CSRF-Token')).toBe('csrf-1');
+    expect(header(c, 'Content-Type')).toBe('application/json');
+  });
+
+  it('GET requests carry no CSRF header', async () => {
+    setCsrfToken('csrf-2');
+    respond(200, { items: [] });
+    await api.listActivations();
+    expect(header(calls[0]!, 'X-CSRF-Token')).toBeUndefined();
+    respond(200, { items: [] });
+    await api.listAudit('act/1');
+    expect(calls[1]!.url).toBe('/api/v1/audit?activation_id=act%2F1');
+  });
+
+  it('GET /me restores the CSRF token and strips it from the user', async () => {
+    respond(200, { ...user, csrf_token: 'csrf-3' });
+    expect(await api.me()).toEqual(user);
+    expect(getCsrfToken()).toBe('csrf-3');
+  });
+
+  it('GET /me answers null on 401 without calling the 401 handler', async () => {
+    const onUnauth = vi.fn();
+    setUnauthorizedHandler(onUnauth);
+    setCsrfToken('stale');
+    respond(401, { error: { code: 'unauthenticated', message: 'no session', field: '' } });
+    expect(await api.me()).toBeNull();
+    expect(getCsrfToken()).toBeNull();
+    expect(onUnauth).not.toHaveBeenCalled();
+  });
+
+  it('a 401 from any other call triggers the 401 handler and throws', async () => {
+    const onUnauth = vi.fn();
+    setUnauthorizedHandler(onUnauth);
+    respond(401, { error: { code: 'unauthenticated', message: 'session expired', field: '' } });
+    await expect(api.getActivation('a1')).rejects.toMatchObject({ status: 401, message: 'session expired' });
+    expect(onUnauth).toHaveBeenCalledTimes(1);
+  });
+
+  it('a failed log-in does not trigger the 401 handler and carries Retry-After', async () => {
+    const onUnauth = vi.fn();
+    setUnauthorizedHandler(onUnauth);
+    respond(429, { error: { code: 'rate_limited', message: 'slow down', field: '' } }, { 'Retry-After': '9' });
+    const err = await api.login('o@a', 'x').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect((err as ApiError).retryAfter).toBe(9);
+    expect(onUnauth).not.toHaveBeenCalled();
+  });
+
+  it('validation errors keep code, message and field', async () => {
+    respond(422, { error: { code: 'invalid_time_zone', message: "unknown time zone 'Mars/Olympus'", field: 'markets[0].tz' } });
+    await expect(api.patchActivation('a1', { markets: [{ name: 'US', tz: 'Mars/Olympus' }] })).rejects.toMatchObject({
+      status: 422,
+      code: 'invalid_time_zone',
+      field: 'markets[0].tz',
+    });
+  });
+
+  it('log-out sends the CSRF header and forgets the token even on failure', async () => {
+    setCsrfToken('csrf-4');
+    respond(204);
+    await api.logout();
+    expect(header(calls[0]!, 'X-CSRF-Token')).toBe('csrf-4');
+    expect(getCsrfToken()).toBeNull();
+    setCsrfToken('csrf-5');
+    respond(500, {});
+    await expect(api.logout()).rejects.toBeInstanceOf(ApiError);
+    expect(getCsrfToken()).toBeNull();
+  });
+
+  it('network failures become ApiError status 0', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
+    await expect(api.listActivations()).rejects.toMatchObject({ status: 0, code: 'network_error' });
+  });
+});

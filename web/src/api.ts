@@ -1,0 +1,153 @@
+// Thin client for the Tutti JSON API. The browser authenticates with the HttpOnly session cookie
+// set by POST /auth/login; every non-GET request carries the CSRF token in X-CSRF-Token. The
+// CSRF token lives in sessionStorage and is re-read from GET /me after a reload.
+
+import { ApiError, parseApiError } from './errors.ts';
+import type {
+  Activation,
+  ActivationPatch,
+  AuditEntry,
+  AuditVerify,
+  ItemList,
+  LoginResponse,
+  MeResponse,
+  Objective,
+  Partner,
+  User,
+  Workstream,
+} from './types.ts';
+
+const BASE = '/api/v1';
+const CSRF_KEY = 'tutti.csrf';
+
+export function getCsrfToken(): string | null {
+  try {
+    return sessionStorage.getItem(CSRF_KEY);
+  } catch {
+    return null;
+  }
+}
+
+export function setCsrfToken(token: string | null | undefined): void {
+  try {
+    if (token) sessionStorage.setItem(CSRF_KEY, token);
+    else sessionStorage.removeItem(CSRF_KEY);
+  } catch {
+    // Storage disabled: the token then only lives until the next reload (GET /me restores it).
+  }
+}
+
+type UnauthorizedHandler = () => void;
+let onUnauthorized: UnauthorizedHandler = () => {};
+
+/** Registers what happens when any call (other than log-in) answers 401. */
+export function setUnauthorizedHandler(h: UnauthorizedHandler): void {
+  onUnauthorized = h;
+}
+
+interface RequestOptions {
+  body?: unknown;
+  signal?: AbortSignal;
+  /** Do not trigger the global 401 handler (log-in, initial session probe). */
+  quiet401?: boolean;
+}
+
+async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD') {
+    const csrf = getCsrfToken();
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+  }
+  let res: Response;
+  try {
+    res = await fetch(BASE + path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      body: opts.body !== undefined ? JSON.stringify(opts.body) : null,
+      signal: opts.signal ?? null,
+    });
+  } catch (e) {
+    if (e instanceof DOMException && e.name === 'AbortError') throw e;
+    throw parseApiError(0, '');
+  }
+  if (!res.ok) {
+    const text = await res.text().catch(() => '');
+    const err = parseApiError(res.status, text, res.headers.get('Retry-After'));
+    if (err.status === 401 && !opts.quiet401) onUnauthorized();
+    throw err;
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  if (text.trim() === '') return undefined as T;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiError(res.status, 'bad_response', 'The server sent a response that could not be read.');
+  }
+}
+
+function q(params: Record<string, string | number | undefined>): string {
+  const sp = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) sp.set(k, String(v));
+  const s = sp.toString();
+  return s ? '?' + s : '';
+}
+
+const enc = encodeURIComponent;
+
+export const api = {
+  async login(email: string, password: string): Promise<User> {
+    const r = await request<LoginResponse>('POST', '/auth/login', { body: { email, password }, quiet401: true });
+    setCsrfToken(r.csrf_token);
+    return r.user;
+  },
+  async logout(): Promise<void> {
+    try {
+      await request<void>('POST', '/auth/logout', { quiet401: true });
+    } finally {
+      setCsrfToken(null);
+    }
+  },
+  /** The current user, or null when not logged in. */
+  async me(): Promise<User | null> {
+    try {
+      const r = await request<MeResponse>('GET', '/me', { quiet401: true });
+      if (r.csrf_token) setCsrfToken(r.csrf_token);
+      const { csrf_token: _ignored, ...user } = r;
+      return user;
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) {
+        setCsrfToken(null);
+        return null;
+      }
+      throw e;
+    }
+  },
+  listActivations(signal?: AbortSignal): Promise<ItemList<Activation>> {
+    return request('GET', '/activations', { signal });
+  },
+  createActivation(name: string, objective: Objective): Promise<Activation> {
+    return request('POST', '/activations', { body: { name, objective } });
+  },
+  getActivation(id: string, signal?: AbortSignal): Promise<Activation> {
+    return request('GET', `/activations/${enc(id)}`, { signal });
+  },
+  patchActivation(id: string, patch: ActivationPatch): Promise<Activation> {
+    return request('PATCH', `/activations/${enc(id)}`, { body: patch });
+  },
+  listPartners(id: string, signal?: AbortSignal): Promise<ItemList<Partner>> {
+    return request('GET', `/activations/${enc(id)}/partners`, { signal });
+  },
+  listWorkstreams(id: string, signal?: AbortSignal): Promise<ItemList<Workstream>> {
+    return request('GET', `/activations/${enc(id)}/workstreams`, { signal });
+  },
+  listAudit(activationId: string, signal?: AbortSignal): Promise<ItemList<AuditEntry>> {
+    return request('GET', `/audit${q({ activation_id: activationId })}`, { signal });
+  },
+  verifyAudit(signal?: AbortSignal): Promise<AuditVerify> {
+    return request('GET', '/audit/verify', { signal });
+  },
+};

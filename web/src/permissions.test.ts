@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { canCreateActivation, canEditBrief } from './permissions.ts';
+import type { Role, User } from './types.ts';
+
+const user = (org_kind: 'host' | 'partner', role: Role, org_id = 'org_acme'): User => ({
+  id: 'u',
+  email: 'u@x',
+  name: 'U',
+  org_id,
+  org_name: 'Org',
+  org_kind,
+  role,
+});
+
+describe('permissions', () => {
+  it('only host owners and facilitators create activations', () => {
+    expect(canCreateActivation(user('host', 'owner'))).toBe(true);
+    expect(canCreateActivation(user('host', 'facilitator'))).toBe(true);
+    expect(canCreateActivation(user('host', 'viewer'))).toBe(false);
+    expect(canCreateActivation(user('host', 'workstream_owner'))).toBe(false);
+    expect(canCreateActivation(user('partner', 'partner_admin'))).toBe(false);
+    expect(canCreateActivation(user('partner', 'owner'))).toBe(false);
+    expect(canCreateActivation(null)).toBe(false);
+  });
+  it('brief editing is limited to the hosting organisation', () => {
+    expect(canEditBrief(user('host', 'owner'), { host_org_id: 'org_acme' })).toBe(true);
+    expect(canEditBrief(user('host', 'owner', 'org_other'), { host_org_id: 'org_acme' })).toBe(false);
+    expect(canEditBrief(user('host', 'contributor'), { host_org_id: 'org_acme' })).toBe(false);
+    expect(canEditBrief(user('partner', 'partner_admin'), { host_org_id: 'org_acme' })).toBe(false);
+  });
+});
