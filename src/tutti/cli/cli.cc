@@ -253,7 +253,9 @@ int Run(int argc, char** argv) {
     Check(InitCrypto());
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help and --version arrive here too, with status 0. CLI11 gives every other parse error a
+    // code of its own (105, 106, …); cli.h promises 2 for all usage errors.
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const Failure& f) {
     std::cerr << "tutti: error: " << f.status.ToString() << "\n";
     return 1;

@@ -72,8 +72,9 @@ Result<Json> ValidateWorkstreamPatch(const Json& patch, bool creating,
     if (!owner_listed && !owner.empty()) {
       raci.insert(raci.begin(), Json{{"user_id", owner}, {"responsibility", "A"}});
     }
-    // A patch that only moves ownership keeps nobody else's letters: the caller merges.
-    if (patch.contains("raci")) out["raci"] = std::move(raci);
+    // A patch that only moves ownership keeps nobody else's letters: the caller merges. A new
+    // workstream always gets a matrix, so that its owner is its Accountable from the start.
+    if (patch.contains("raci") || creating) out["raci"] = std::move(raci);
   }
   return out;
 }

@@ -9,8 +9,9 @@
 namespace tutti::core {
 
 // Validates {"kind","name","primary_owner_id","raci":[{"user_id","responsibility"}]}; with
-// `creating` false any subset may be given. The result's raci (when present) is normalised: the
-// primary owner (from the patch, else `current_owner_id`) is added as "A" when missing.
+// `creating` false any subset may be given. The result's raci (always present when creating,
+// else when the patch has one) is normalised: the primary owner (from the patch, else
+// `current_owner_id`) is added as "A" when missing.
 Result<Json> ValidateWorkstreamPatch(const Json& patch, bool creating,
                                      const std::string& current_owner_id);
 

@@ -38,7 +38,14 @@ Result<AuditCheckpoint> ParseAuditCheckpoint(const std::string& text) {
   if (ec != std::errc() || ptr != text.data() + colon || out.seq <= 0) {
     return InvalidArgument("checkpoint sequence number must be a positive integer", "checkpoint");
   }
+  // Hashes are printed in lower case; a typo must read as a bad checkpoint, not a rewritten log.
   out.hash = text.substr(colon + 1);
+  for (char& c : out.hash) {
+    if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');
+    if ((c < '0' || c > '9') && (c < 'a' || c > 'f')) {
+      return InvalidArgument("checkpoint hash must be 64 hex digits", "checkpoint");
+    }
+  }
   return out;
 }
 
@@ -71,6 +78,12 @@ void AuditChainVerifier::Add(const AuditEntry& entry) {
   }
   ++count_;
   head_ = entry.hash;
+}
+
+int64_t AuditChainVerifier::first_bad_seq() const {
+  if (first_bad_seq_ != 0) return first_bad_seq_;
+  if (checkpoint_ && checkpoint_->seq > count_) return count_ + 1;
+  return 0;
 }
 
 Status AuditChainVerifier::Finish() const {

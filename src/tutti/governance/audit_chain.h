@@ -57,7 +57,9 @@ class AuditChainVerifier {
   Status Finish() const;
   int64_t entries() const { return count_; }
   const std::string& head() const { return head_; }
-  int64_t first_bad_seq() const { return first_bad_seq_; }
+  // After the last Add: the seq Finish names (an entry that failed, or the first one missing
+  // before the checkpoint), 0 when the chain is intact.
+  int64_t first_bad_seq() const;
 
  private:
   void Fail(int64_t seq, std::string reason);

@@ -673,6 +673,9 @@ std::vector<Route> Api::Routes() {
         TUTTI_RETURN_IF_ERROR(CheckId(id, "act", "activation"));
         TUTTI_RETURN_IF_ERROR(CheckId(ws_id, "ws", "workstream"));
         TUTTI_ASSIGN_OR_RETURN(Json body, Body(r));
+        // Nothing about the workstream may shape the answer before the caller is known to see
+        // its activation: validating against its owner would otherwise reveal who that is.
+        TUTTI_RETURN_IF_ERROR(VisibleActivation(store, r).status());
         // The owner is needed to normalise the RACI matrix; read it, then re-check in the write.
         TUTTI_ASSIGN_OR_RETURN(auto current, store.GetWorkstream(id, ws_id));
         TUTTI_ASSIGN_OR_RETURN(

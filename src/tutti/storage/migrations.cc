@@ -124,8 +124,17 @@ CREATE INDEX audit_activation ON audit_log(activation_id, seq);
 
 namespace {
 
+// Serialises the creation of schema_migrations across PostgreSQL connections: two concurrent
+// CREATE TABLE IF NOT EXISTS both pass the existence check and the second fails on the catalogue's
+// unique index. SQLite's write transaction already holds the database-wide lock.
+constexpr int64_t kMigrationAdvisoryLock = 7'420'002;
+
 Status EnsureMigrationTable(Database& db) {
-  return db.Transact(TransactionMode::kWrite, [](SqlSession& s) {
+  return db.Transact(TransactionMode::kWrite, [](SqlSession& s) -> Status {
+    if (s.dialect() == Dialect::kPostgres) {
+      TUTTI_RETURN_IF_ERROR(
+          s.Query("SELECT pg_advisory_xact_lock(?)", {kMigrationAdvisoryLock}).status());
+    }
     return s.ExecuteScript(
         "CREATE TABLE IF NOT EXISTS schema_migrations ("
         " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)");

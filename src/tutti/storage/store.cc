@@ -835,6 +835,16 @@ Result<ParticipationRecord> Store::AddParticipant(const std::string& activation_
     e.activation_id = activation_id;
     e.after = Json{{"org_id", org_id}, {"org_name", p.org_name}, {"role", role}}.dump();
     TUTTI_RETURN_IF_ERROR(Append(s, std::move(e)));
+    if (terms) {
+      // The terms (given, or inherited from the playbook) are a change of their own, private to
+      // the host and this partner like every later agreement entry.
+      AuditEntry recorded =
+          Entry(actor, "agreement", activation_id + ":" + org_id, "agreement_created");
+      recorded.activation_id = activation_id;
+      recorded.visible_org_id = org_id;
+      recorded.after = terms->dump();
+      TUTTI_RETURN_IF_ERROR(Append(s, std::move(recorded)));
+    }
     TUTTI_RETURN_IF_ERROR(
         s.Execute("UPDATE activations SET updated_at = ? WHERE id = ?", {now, activation_id})
             .status());

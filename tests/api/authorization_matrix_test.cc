@@ -1,0 +1,466 @@
+// The authorization matrix (OWASP Authorization Testing Automation): every route the server
+// serves × every kind of caller → the exact status expected, written as data and run against the
+// real server. Callers are anonymous, a user of an unrelated organisation (Orbit), partner users
+// with and without the right (StreamCo's contributor and partner admin), another partner (Nova),
+// the host's viewer, facilitator and owner, and a StreamCo API key that may only read.
+//
+// Rules the table encodes: an activation and everything in it exists only for its host and its
+// partners (404 for anyone else, never 403, so ids leak nothing); a partner's agreement,
+// contribution and notes exist only for the host and that partner; being able to see something
+// but not change it is 403. Every denied request must also change nothing (the audit chain does
+// not grow), and every allowed mutation must append to it.
+//
+// A route the server serves that has no row here fails CoversEveryServedRoute, so a new route
+// cannot skip the matrix.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cctype>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "support/test_server.h"
+#include "tutti/base/crypto.h"
+
+namespace tutti::testing {
+namespace {
+
+enum Principal : size_t {
+  kAnonymous,
+  kUna,     // Orbit Media partner_admin: takes part in nothing
+  kSofia,   // StreamCo contributor
+  kSam,     // StreamCo partner_admin
+  kNina,    // Nova Sports partner_admin: another partner of the same activation
+  kVictor,  // host viewer
+  kFelix,   // host facilitator
+  kOlivia,  // host owner
+  kKey,     // a StreamCo API key with the single scope activations:read
+  kPrincipalCount,
+};
+
+constexpr std::array<const char*, kPrincipalCount> kPrincipalNames = {"anonymous",
+                                                                      "una(orbit)",
+                                                                      "sofia(streamco contributor)",
+                                                                      "sam(streamco admin)",
+                                                                      "nina(nova admin)",
+                                                                      "victor(host viewer)",
+                                                                      "felix(host facilitator)",
+                                                                      "olivia(host owner)",
+                                                                      "streamco read-only API key"};
+
+// Objects the matrix needs beyond the demo seed, created in every fixture.
+struct Prepared {
+  std::string read_key_token;  // kKey's credential
+  std::string revocable_key;   // a StreamCo key the DELETE row revokes
+  std::string host_playbook;   // a playbook saved from the demo activation
+};
+
+struct Context {
+  const DemoWorld& demo;
+  const Prepared& prepared;
+};
+
+using BodyFn = Json (*)(const Context&);
+
+struct MatrixRow {
+  const char* method;
+  const char* path;     // exactly the route's template in api.cc
+  const char* touches;  // what object the row aims at, for humans
+  // Path parameter -> symbolic target (see Resolve).
+  std::vector<std::pair<const char*, const char*>> params;
+  const char* query;  // appended after '?', or nullptr
+  BodyFn body;        // nullptr: no body
+  //         anon  una  sofia sam  nina victor felix olivia key
+  std::array<int, kPrincipalCount> expected;
+  // Callers whose 2xx is by design a no-op that appends nothing (bit per Principal).
+  unsigned no_op_callers = 0;
+};
+
+std::string Resolve(const Context& c, const std::string& target) {
+  const DemoWorld& d = c.demo;
+  if (target == "demo_activation") return d.activation;
+  if (target == "host") return d.host_org;
+  if (target == "streamco") return d.streamco;
+  if (target == "nova") return d.nova;
+  if (target == "orbit") return d.orbit;
+  if (target == "sofia") return d.User(demo::kSofia);
+  if (target == "wanda") return d.User(demo::kWanda);
+  if (target == "hero_workstream") return d.workstreams.at("creative");  // owned by Wanda
+  if (target == "revocable_key") return c.prepared.revocable_key;
+  if (target == "host_playbook") return c.prepared.host_playbook;
+  ADD_FAILURE() << "unknown matrix target " << target;
+  return target;
+}
+
+// Columns of `expected`: anonymous, una, sofia, sam, nina, victor, felix, olivia, key.
+// clang-format off
+const std::vector<MatrixRow>& Matrix() {
+  static const std::vector<MatrixRow> rows = {
+      // ---- public ----
+      {"GET", "/healthz", "nothing", {}, nullptr, nullptr,
+       {200, 200, 200, 200, 200, 200, 200, 200, 200}},
+      {"GET", "/api/v1/openapi.json", "the API description", {}, nullptr, nullptr,
+       {200, 200, 200, 200, 200, 200, 200, 200, 200}},
+      {"POST", "/api/v1/auth/login", "Victor's account", {}, nullptr,
+       [](const Context&) {
+         return Json{{"email", demo::kVictor}, {"password", demo::kHostPassword}};
+       },
+       {200, 200, 200, 200, 200, 200, 200, 200, 200}},
+      // ---- the caller itself ----
+      // An API key has no session to end: its logout is an accepted no-op.
+      {"POST", "/api/v1/auth/logout", "the caller's session", {}, nullptr, nullptr,
+       {401, 204, 204, 204, 204, 204, 204, 204, 204}, 1u << kKey},
+      {"GET", "/api/v1/me", "the caller", {}, nullptr, nullptr,
+       {401, 200, 200, 200, 200, 200, 200, 200, 200}},
+      // ---- organisations, users, API keys ----
+      {"GET", "/api/v1/orgs", "organisation list (filtered)", {}, nullptr, nullptr,
+       {401, 200, 200, 200, 200, 200, 200, 200, 200}},
+      {"POST", "/api/v1/orgs", "a new partner organisation", {}, nullptr,
+       [](const Context&) { return Json{{"name", "Pixel Agency"}, {"kind", "partner"}}; },
+       {401, 403, 403, 403, 403, 403, 403, 201, 403}},
+      {"GET", "/api/v1/orgs/{org_id}", "StreamCo", {{"org_id", "streamco"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 404, 200, 200, 200, 200}},
+      {"GET", "/api/v1/orgs/{org_id}", "the host organisation", {{"org_id", "host"}}, nullptr,
+       nullptr,
+       {401, 404, 404, 404, 404, 200, 200, 200, 404}},
+      {"GET", "/api/v1/orgs/{org_id}/users", "StreamCo's users", {{"org_id", "streamco"}},
+       nullptr, nullptr,
+       {401, 404, 200, 200, 404, 200, 200, 200, 200}},
+      {"POST", "/api/v1/orgs/{org_id}/users", "a new StreamCo user", {{"org_id", "streamco"}},
+       nullptr,
+       [](const Context&) {
+         return Json{{"email", "new.hire@streamco.example"}, {"name", "New Hire"},
+                     {"role", "contributor"}, {"password", "correct horse battery"}};
+       },
+       {401, 404, 403, 201, 404, 403, 403, 403, 403}},
+      {"PATCH", "/api/v1/users/{user_id}", "Sofia (StreamCo)", {{"user_id", "sofia"}}, nullptr,
+       [](const Context&) { return Json{{"name", "Sofia B."}}; },
+       {401, 404, 403, 200, 404, 403, 403, 403, 403}},
+      {"GET", "/api/v1/orgs/{org_id}/api-keys", "StreamCo's API keys", {{"org_id", "streamco"}},
+       nullptr, nullptr,
+       {401, 404, 403, 200, 404, 403, 403, 403, 403}},
+      {"POST", "/api/v1/orgs/{org_id}/api-keys", "a new StreamCo API key",
+       {{"org_id", "streamco"}}, nullptr,
+       [](const Context&) {
+         return Json{{"name", "metrics feed"}, {"scopes", Json::array({"activations:read"})}};
+       },
+       {401, 404, 403, 201, 404, 403, 403, 403, 403}},
+      {"DELETE", "/api/v1/orgs/{org_id}/api-keys/{key_id}", "a StreamCo API key",
+       {{"org_id", "streamco"}, {"key_id", "revocable_key"}}, nullptr, nullptr,
+       {401, 404, 403, 204, 404, 403, 403, 403, 403}},
+      // ---- activations ----
+      {"GET", "/api/v1/activations", "activation list (filtered)", {}, nullptr, nullptr,
+       {401, 200, 200, 200, 200, 200, 200, 200, 200}},
+      {"POST", "/api/v1/activations", "a new activation", {}, nullptr,
+       [](const Context&) { return Json{{"name", "Autumn Push"}, {"objective", "visibility"}}; },
+       {401, 403, 403, 403, 403, 403, 201, 201, 403}},
+      {"GET", "/api/v1/activations/{activation_id}", "the demo activation",
+       {{"activation_id", "demo_activation"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"PATCH", "/api/v1/activations/{activation_id}", "the demo activation's brief",
+       {{"activation_id", "demo_activation"}}, nullptr,
+       [](const Context&) { return Json{{"description", "Rewritten by the matrix"}}; },
+       {401, 404, 403, 403, 403, 403, 200, 200, 403}},
+      // ---- partners and agreements ----
+      {"GET", "/api/v1/activations/{activation_id}/partners", "the demo's partner list",
+       {{"activation_id", "demo_activation"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"POST", "/api/v1/activations/{activation_id}/partners", "adding Orbit to the demo",
+       {{"activation_id", "demo_activation"}}, nullptr,
+       [](const Context& c) { return Json{{"org_id", c.demo.orbit}, {"role", "media"}}; },
+       {401, 404, 403, 403, 403, 403, 201, 201, 403}},
+      {"PATCH", "/api/v1/activations/{activation_id}/partners/{org_id}",
+       "StreamCo's private notes",
+       {{"activation_id", "demo_activation"}, {"org_id", "streamco"}}, nullptr,
+       [](const Context&) { return Json{{"notes", "Renegotiated make-goods."}}; },
+       {401, 404, 403, 200, 404, 403, 200, 200, 403}},
+      {"PATCH", "/api/v1/activations/{activation_id}/partners/{org_id}",
+       "StreamCo's facilitator seat (structural)",
+       {{"activation_id", "demo_activation"}, {"org_id", "streamco"}}, nullptr,
+       [](const Context&) { return Json{{"facilitator", true}}; },
+       {401, 404, 403, 403, 404, 403, 200, 200, 403}},
+      {"GET", "/api/v1/activations/{activation_id}/partners/{org_id}/agreement",
+       "StreamCo's agreement",
+       {{"activation_id", "demo_activation"}, {"org_id", "streamco"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 404, 200, 200, 200, 200}},
+      {"GET", "/api/v1/activations/{activation_id}/partners/{org_id}/agreement",
+       "Nova's agreement",
+       {{"activation_id", "demo_activation"}, {"org_id", "nova"}}, nullptr, nullptr,
+       {401, 404, 404, 404, 200, 200, 200, 200, 404}},
+      {"PUT", "/api/v1/activations/{activation_id}/partners/{org_id}/agreement",
+       "StreamCo's agreement",
+       {{"activation_id", "demo_activation"}, {"org_id", "streamco"}}, nullptr,
+       [](const Context&) {
+         return Json{{"content_ownership", "host"}, {"approval_turnaround_hours", 36}};
+       },
+       {401, 404, 403, 200, 404, 403, 200, 200, 403}},
+      // ---- workstreams ----
+      {"GET", "/api/v1/activations/{activation_id}/workstreams", "the demo's workstreams",
+       {{"activation_id", "demo_activation"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"POST", "/api/v1/activations/{activation_id}/workstreams", "a new workstream",
+       {{"activation_id", "demo_activation"}}, nullptr,
+       [](const Context& c) {
+         return Json{{"kind", "community"}, {"name", "Fan community"},
+                     {"primary_owner_id", c.demo.User(demo::kWanda)}};
+       },
+       {401, 404, 403, 403, 403, 403, 201, 201, 403}},
+      {"GET", "/api/v1/activations/{activation_id}/workstreams/{workstream_id}",
+       "Wanda's creative workstream",
+       {{"activation_id", "demo_activation"}, {"workstream_id", "hero_workstream"}}, nullptr,
+       nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"PATCH", "/api/v1/activations/{activation_id}/workstreams/{workstream_id}",
+       "Wanda's creative workstream",
+       {{"activation_id", "demo_activation"}, {"workstream_id", "hero_workstream"}}, nullptr,
+       [](const Context&) { return Json{{"name", "Hero film, second cut"}}; },
+       {401, 404, 403, 403, 403, 403, 200, 200, 403}},
+      // ---- playbooks ----
+      {"POST", "/api/v1/activations/{activation_id}/playbooks", "a playbook of the demo",
+       {{"activation_id", "demo_activation"}}, nullptr,
+       [](const Context&) { return Json{{"name", "Summer template"}}; },
+       {401, 404, 403, 403, 403, 403, 201, 201, 403}},
+      {"GET", "/api/v1/playbooks", "playbook list (the caller's org)", {}, nullptr, nullptr,
+       {401, 200, 200, 200, 200, 200, 200, 200, 200}},
+      {"GET", "/api/v1/playbooks/{playbook_id}", "the host's playbook",
+       {{"playbook_id", "host_playbook"}}, nullptr, nullptr,
+       {401, 404, 404, 404, 404, 200, 200, 200, 404}},
+      {"POST", "/api/v1/playbooks/{playbook_id}/activations", "instantiating the host's playbook",
+       {{"playbook_id", "host_playbook"}}, nullptr,
+       [](const Context&) { return Json{{"name", "Winter Warmer"}}; },
+       {401, 404, 404, 404, 404, 403, 201, 201, 404}},
+      // ---- audit ----
+      {"GET", "/api/v1/audit", "the demo's audit trail (filtered)", {},
+       "activation_id={demo_activation}", nullptr,
+       {401, 200, 200, 200, 200, 200, 200, 200, 200}},
+      {"GET", "/api/v1/audit/verify", "the whole chain's verdict", {}, nullptr, nullptr,
+       {401, 200, 200, 200, 200, 200, 200, 200, 403}},
+  };
+  return rows;
+}
+// clang-format on
+
+Prepared Prepare(TestServer& server) {
+  Prepared out;
+  const DemoWorld& d = server.demo();
+  const storage::Actor sam{d.User(demo::kSam), d.streamco};
+  out.read_key_token = NewSecretToken("tak_");
+  auto read_key = server.store().CreateApiKey(d.streamco, "matrix reader", {"activations:read"},
+                                              TokenDigest(out.read_key_token),
+                                              out.read_key_token.substr(0, 10), std::nullopt, sam);
+  EXPECT_TRUE(read_key.ok()) << read_key.status().ToString();
+  std::string revocable_token = NewSecretToken("tak_");
+  auto revocable = server.store().CreateApiKey(d.streamco, "to revoke", {"activations:read"},
+                                               TokenDigest(revocable_token),
+                                               revocable_token.substr(0, 10), std::nullopt, sam);
+  EXPECT_TRUE(revocable.ok()) << revocable.status().ToString();
+  if (revocable.ok()) out.revocable_key = revocable->id;
+  const storage::Actor olivia{d.User(demo::kOlivia), d.host_org};
+  auto playbook =
+      server.store().SavePlaybook(d.activation, "Matrix playbook", olivia,
+                                  [](const storage::ActivationRecord&) { return OkStatus(); });
+  EXPECT_TRUE(playbook.ok()) << playbook.status().ToString();
+  if (playbook.ok()) out.host_playbook = playbook->id;
+  return out;
+}
+
+std::string Credential(TestServer& server, const Prepared& prepared, Principal who) {
+  switch (who) {
+    case kAnonymous:
+      return {};
+    case kUna:
+      return server.Token(demo::kUna);
+    case kSofia:
+      return server.Token(demo::kSofia);
+    case kSam:
+      return server.Token(demo::kSam);
+    case kNina:
+      return server.Token(demo::kNina);
+    case kVictor:
+      return server.Token(demo::kVictor);
+    case kFelix:
+      return server.Token(demo::kFelix);
+    case kOlivia:
+      return server.Token(demo::kOlivia);
+    case kKey:
+      return prepared.read_key_token;
+    case kPrincipalCount:
+      break;
+  }
+  return {};
+}
+
+std::string RequestPath(const MatrixRow& row, const Context& c) {
+  std::map<std::string, std::string> params;
+  for (const auto& [name, target] : row.params) params[name] = Resolve(c, target);
+  std::string path = ExpandPath(row.path, params);
+  if (row.query != nullptr) {
+    std::map<std::string, std::string> query_params{{"demo_activation", c.demo.activation}};
+    path += "?" + ExpandPath(row.query, query_params);
+  }
+  return path;
+}
+
+Reply SendCell(TestServer& server, const Prepared& prepared, const MatrixRow& row, Principal who) {
+  Context c{server.demo(), prepared};
+  std::optional<Json> body;
+  if (row.body != nullptr) body = row.body(c);
+  return server.client().Send(row.method, RequestPath(row, c), Credential(server, prepared, who),
+                              body);
+}
+
+bool IsMutation(const MatrixRow& row) { return std::string(row.method) != "GET"; }
+
+std::string RowLabel(const MatrixRow& row) {
+  return std::string(row.method) + " " + row.path + " [" + row.touches + "]";
+}
+
+void ExpectCell(const MatrixRow& row, Principal who, const Reply& reply) {
+  int want = row.expected[who];
+  SCOPED_TRACE(RowLabel(row) + " as " + kPrincipalNames[who]);
+  EXPECT_EQ(reply.status, want) << reply;
+  if (want >= 400) {
+    EXPECT_TRUE(reply.HasErrorEnvelope()) << reply;
+  } else if (want == 204) {
+    EXPECT_TRUE(reply.body.empty()) << reply;
+  } else {
+    EXPECT_TRUE(reply.json.is_object()) << reply;
+  }
+}
+
+class AuthorizationMatrix : public ::testing::TestWithParam<size_t> {};
+
+// Denied cells share one fresh fixture per row and must leave the audit chain untouched; each
+// allowed mutation runs in a fixture of its own (so that, e.g., one logout cannot turn the next
+// caller's request into a 401) and must append to the chain.
+TEST_P(AuthorizationMatrix, EachCallerGetsExactlyTheExpectedStatus) {
+  const MatrixRow& row = Matrix()[GetParam()];
+  TestServer server;
+  ASSERT_TRUE(server.Start().ok());
+  Prepared prepared = Prepare(server);
+  for (size_t i = 0; i < kPrincipalCount; ++i) {
+    Principal who = static_cast<Principal>(i);
+    if (row.expected[who] < 400 && IsMutation(row)) continue;
+    int64_t audit_before = server.AuditCount();
+    Reply reply = SendCell(server, prepared, row, who);
+    ExpectCell(row, who, reply);
+    if (row.expected[who] >= 400 || !IsMutation(row)) {
+      EXPECT_EQ(server.AuditCount(), audit_before)
+          << RowLabel(row) << " as " << kPrincipalNames[who] << " changed the audit chain";
+    }
+  }
+  for (size_t i = 0; i < kPrincipalCount; ++i) {
+    Principal who = static_cast<Principal>(i);
+    if (row.expected[who] >= 400 || !IsMutation(row)) continue;
+    TestServer own;
+    ASSERT_TRUE(own.Start().ok());
+    Prepared own_prepared = Prepare(own);
+    int64_t audit_before = own.AuditCount();
+    Reply reply = SendCell(own, own_prepared, row, who);
+    ExpectCell(row, who, reply);
+    if ((row.no_op_callers & (1u << who)) != 0) {
+      EXPECT_EQ(own.AuditCount(), audit_before) << RowLabel(row) << " should be a no-op";
+    } else {
+      EXPECT_GT(own.AuditCount(), audit_before)
+          << RowLabel(row) << " as " << kPrincipalNames[who] << " changed state without an entry";
+    }
+  }
+}
+
+class AuthorizationMatrixIds : public ::testing::TestWithParam<size_t> {};
+
+// The object-level check must not depend on the object existing: an unknown but well-formed id,
+// and a malformed one, are 404 even for the caller who may act on the real object.
+TEST_P(AuthorizationMatrixIds, UnknownAndMalformedIdsAreNotFound) {
+  const MatrixRow& row = Matrix()[GetParam()];
+  size_t allowed = kPrincipalCount;
+  for (size_t i = 0; i < kPrincipalCount; ++i) {
+    if (row.expected[i] < 400 && i != kAnonymous) {
+      allowed = i;
+      break;
+    }
+  }
+  ASSERT_NE(allowed, kPrincipalCount) << RowLabel(row) << " allows nobody";
+  Principal who = static_cast<Principal>(allowed);
+  TestServer server;
+  ASSERT_TRUE(server.Start().ok());
+  Prepared prepared = Prepare(server);
+  Context c{server.demo(), prepared};
+  const std::map<std::string, std::string> kPrefixes = {
+      {"activation_id", "act"}, {"org_id", "org"},       {"user_id", "usr"},
+      {"key_id", "key"},        {"workstream_id", "ws"}, {"playbook_id", "pb"}};
+  for (const auto& [name, target] : row.params) {
+    for (const std::string& bad :
+         {kPrefixes.at(name) + "_aaaaaaaaaaaaaaaaaaaa", std::string("nope")}) {
+      std::map<std::string, std::string> params;
+      for (const auto& [n, t] : row.params) params[n] = Resolve(c, t);
+      params[name] = bad;
+      std::optional<Json> body;
+      if (row.body != nullptr) body = row.body(c);
+      int64_t audit_before = server.AuditCount();
+      Reply reply = server.client().Send(row.method, ExpandPath(row.path, params),
+                                         Credential(server, prepared, who), body);
+      SCOPED_TRACE(RowLabel(row) + " as " + kPrincipalNames[who] + " with " + name + "=" + bad);
+      EXPECT_EQ(reply.status, 404) << reply;
+      EXPECT_TRUE(reply.HasErrorEnvelope()) << reply;
+      EXPECT_EQ(server.AuditCount(), audit_before);
+    }
+  }
+}
+
+std::string RowName(const ::testing::TestParamInfo<size_t>& info) {
+  const MatrixRow& row = Matrix()[info.param];
+  std::string name = std::string(row.method) + "_";
+  for (char ch : std::string(row.path)) {
+    name += std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+  }
+  return name + "_" + std::to_string(info.param);
+}
+
+std::vector<size_t> RowsWithIds() {
+  std::vector<size_t> out;
+  for (size_t i = 0; i < Matrix().size(); ++i) {
+    if (!Matrix()[i].params.empty()) out.push_back(i);
+  }
+  return out;
+}
+
+INSTANTIATE_TEST_SUITE_P(Routes, AuthorizationMatrix, ::testing::Range<size_t>(0, Matrix().size()),
+                         RowName);
+INSTANTIATE_TEST_SUITE_P(Routes, AuthorizationMatrixIds, ::testing::ValuesIn(RowsWithIds()),
+                         RowName);
+
+// A new route must come with its row; a row for a route that no longer exists is stale.
+TEST(AuthorizationMatrixCoverage, CoversEveryServedRoute) {
+  TestServer server(TestServerOptions{.backend = Backend::kSqlite, .seed_demo = false});
+  ASSERT_TRUE(server.Start().ok());
+  std::set<std::string> served;
+  for (const http::Route& route : server.routes()) served.insert(route.method + " " + route.path);
+  std::set<std::string> covered;
+  for (const MatrixRow& row : Matrix()) covered.insert(std::string(row.method) + " " + row.path);
+  for (const std::string& route : served) {
+    EXPECT_TRUE(covered.contains(route)) << "route without an authorization-matrix row: " << route;
+  }
+  for (const std::string& route : covered) {
+    EXPECT_TRUE(served.contains(route)) << "matrix row for a route the server lacks: " << route;
+  }
+  EXPECT_GE(served.size(), 33u);
+}
+
+TEST(AuthorizationMatrixCoverage, EveryRowHasAnAllowedAndADeniedCaller) {
+  for (const MatrixRow& row : Matrix()) {
+    bool allowed = false;
+    for (int status : row.expected) allowed = allowed || status < 400;
+    EXPECT_TRUE(allowed) << RowLabel(row) << ": a row nobody passes proves nothing";
+    bool public_route = row.expected[kAnonymous] < 400;
+    bool denied = public_route;
+    for (int status : row.expected) denied = denied || status >= 400;
+    EXPECT_TRUE(denied) << RowLabel(row);
+  }
+}
+
+}  // namespace
+}  // namespace tutti::testing
