@@ -128,7 +128,7 @@ const std::vector<MatrixRow>& Matrix() {
        {401, 404, 404, 404, 404, 200, 200, 200, 404}},
       {"GET", "/api/v1/orgs/{org_id}/users", "StreamCo's users", {{"org_id", "streamco"}},
        nullptr, nullptr,
-       {401, 404, 200, 200, 404, 200, 200, 200, 200}},
+       {401, 404, 200, 200, 404, 200, 200, 200, 403}},
       {"POST", "/api/v1/orgs/{org_id}/users", "a new StreamCo user", {{"org_id", "streamco"}},
        nullptr,
        [](const Context&) {

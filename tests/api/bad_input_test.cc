@@ -160,9 +160,9 @@ TEST_F(BadInput, HugeBodyIs413WithTheEnvelope) {
 }
 
 TEST_F(BadInput, NonJsonContentTypeIsRefused) {
-  ExpectRejected(PatchBriefRaw(R"({"name": "Plain"})", "text/plain"), 422, "unsupported_media_type",
+  ExpectRejected(PatchBriefRaw(R"({"name": "Plain"})", "text/plain"), 415, "unsupported_media_type",
                  "Content-Type");
-  ExpectRejected(PatchBriefRaw("name=Form", "application/x-www-form-urlencoded"), 422,
+  ExpectRejected(PatchBriefRaw("name=Form", "application/x-www-form-urlencoded"), 415,
                  "unsupported_media_type", "Content-Type");
 }
 

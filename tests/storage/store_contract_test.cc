@@ -793,7 +793,7 @@ TEST_P(StoreContract, WorkstreamPeopleMustBelongToTheActivation) {
                                w.as_owner, Allow),
       "CreateWorkstream");
   EXPECT_TRUE(LooksLikeId(ws.id, "ws")) << ws.id;
-  EXPECT_EQ(ws.raci, Json::array({raci(w.ws_owner.id, "A"), raci(w.p1_admin.id, "R")}));
+  EXPECT_EQ(ws.raci, Json::array({raci(w.p1_admin.id, "R"), raci(w.ws_owner.id, "A")}));
   ExpectOneEntry(entries, "workstream", ws.id, "created");
   EXPECT_EQ(Must(store_->GetWorkstream(w.activation.id, ws.id), "Get").raci, ws.raci);
 
@@ -816,8 +816,8 @@ TEST_P(StoreContract, WorkstreamPeopleMustBelongToTheActivation) {
                {"raci", Json::array({raci(w.p1_admin.id, "C"), raci(w.outsider_admin.id, "I")})}}),
       w.as_owner, Allow);
   EXPECT_EQ(outsider_in_raci.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(outsider_in_raci.status().field(), "raci[2].user_id")
-      << "the owner is listed first, so the outsider is the third entry";
+  EXPECT_EQ(outsider_in_raci.status().field(), "raci[1].user_id")
+      << "the error names the outsider's index in the request";
 
   auto nobody = store_->CreateWorkstream(
       w.activation.id,

@@ -43,11 +43,12 @@ TEST_F(ValidateWorkstreamPatchTest, CreationRequiresKindNameAndOwner) {
   }
 }
 
-TEST_F(ValidateWorkstreamPatchTest, OwnerIsInsertedAsAccountableFirst) {
+TEST_F(ValidateWorkstreamPatchTest, OwnerIsAddedAsAccountableAfterTheRequestsEntries) {
   Result<Json> out = ValidateWorkstreamPatch(
       Creation(Json::array({Raci(alice_, "R"), Raci(bob_, "I")})), true, "");
   ASSERT_TRUE(out.ok()) << out.status().ToString();
-  EXPECT_EQ((*out)["raci"], Json::array({Raci(owner_, "A"), Raci(alice_, "R"), Raci(bob_, "I")}));
+  // Appended, so that an error about entry N of the result is about entry N of the request.
+  EXPECT_EQ((*out)["raci"], Json::array({Raci(alice_, "R"), Raci(bob_, "I"), Raci(owner_, "A")}));
 }
 
 TEST_F(ValidateWorkstreamPatchTest, CreatingWithoutAMatrixMakesTheOwnerAccountable) {
@@ -107,7 +108,7 @@ TEST_F(ValidateWorkstreamPatchTest, APatchOfTheMatrixKeepsTheCurrentOwnerAccount
   Result<Json> out =
       ValidateWorkstreamPatch(Json{{"raci", Json::array({Raci(alice_, "R")})}}, false, owner_);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
-  EXPECT_EQ((*out)["raci"], Json::array({Raci(owner_, "A"), Raci(alice_, "R")}));
+  EXPECT_EQ((*out)["raci"], Json::array({Raci(alice_, "R"), Raci(owner_, "A")}));
   ExpectError(Json{{"raci", Json::array({Raci(alice_, "A")})}}, false, "raci_accountable",
               "raci[0].responsibility");
 }
@@ -123,7 +124,7 @@ TEST_F(ValidateWorkstreamPatchTest, NewOwnerWithANewMatrixIsTheAccountable) {
       Json{{"primary_owner_id", alice_}, {"raci", Json::array({Raci(owner_, "R")})}}, false,
       owner_);
   ASSERT_TRUE(out.ok()) << out.status().ToString();
-  EXPECT_EQ((*out)["raci"], Json::array({Raci(alice_, "A"), Raci(owner_, "R")}));
+  EXPECT_EQ((*out)["raci"], Json::array({Raci(owner_, "R"), Raci(alice_, "A")}));
   ExpectError(Json{{"primary_owner_id", alice_}, {"raci", Json::array({Raci(owner_, "A")})}}, false,
               "raci_accountable", "raci[0].responsibility");
 }

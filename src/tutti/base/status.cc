@@ -26,6 +26,8 @@ const char* StatusCodeName(StatusCode code) {
       return "resource_exhausted";
     case StatusCode::kPayloadTooLarge:
       return "payload_too_large";
+    case StatusCode::kUnsupportedMediaType:
+      return "unsupported_media_type";
     case StatusCode::kUnavailable:
       return "unavailable";
     case StatusCode::kInternal:

@@ -32,6 +32,7 @@ enum class StatusCode {
   kUnauthenticated,
   kResourceExhausted,
   kPayloadTooLarge,
+  kUnsupportedMediaType,
   kUnavailable,
   kInternal,
 };

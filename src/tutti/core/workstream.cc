@@ -70,7 +70,8 @@ Result<Json> ValidateWorkstreamPatch(const Json& patch, bool creating,
       }
     }
     if (!owner_listed && !owner.empty()) {
-      raci.insert(raci.begin(), Json{{"user_id", owner}, {"responsibility", "A"}});
+      // Appended, not prepended, so that errors name the request's own indices.
+      raci.push_back(Json{{"user_id", owner}, {"responsibility", "A"}});
     }
     // A patch that only moves ownership keeps nobody else's letters: the caller merges. A new
     // workstream always gets a matrix, so that its owner is its Accountable from the start.

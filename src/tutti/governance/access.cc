@@ -16,7 +16,10 @@ const Participant* FindParticipant(const Principal& p, const ActivationAccess& a
 }
 
 bool CanRead(const Principal& p, const char* scope) { return HasScope(p, scope); }
-bool CanWrite(const Principal& p) { return HasScope(p, "activations:write"); }
+// Writing to what one cannot read makes no sense, and responses would leak it.
+bool CanWrite(const Principal& p) {
+  return HasScope(p, "activations:write") && HasScope(p, "activations:read");
+}
 
 }  // namespace
 
@@ -78,7 +81,16 @@ bool CanCreateOrg(const Principal& p) {
 }
 
 bool CanViewOrg(const Principal& p, const std::string& org_id) {
-  return p.org_id == org_id || p.org_kind == OrgKind::kHost;
+  return HasScope(p, "activations:read") && (p.org_id == org_id || p.org_kind == OrgKind::kHost);
+}
+
+bool CanListOrgMembers(const Principal& p, const std::string& org_id) {
+  // People's names and emails are for people: machine feeds never need them.
+  return !p.scopes.has_value() && CanViewOrg(p, org_id);
+}
+
+bool CanViewPlaybooks(const Principal& p, const std::string& org_id) {
+  return HasScope(p, "activations:read") && p.org_id == org_id;
 }
 
 bool CanManageOrgMembers(const Principal& p, const std::string& org_id) {

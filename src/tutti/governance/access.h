@@ -64,6 +64,10 @@ bool CanSavePlaybook(const Principal& p, const ActivationAccess& a);
 
 bool CanCreateOrg(const Principal& p);
 bool CanViewOrg(const Principal& p, const std::string& org_id);
+// Users of an organisation (names, emails): people who may see the organisation, never API keys.
+bool CanListOrgMembers(const Principal& p, const std::string& org_id);
+// Playbooks are the host organisation's own; templates carry partner agreement terms.
+bool CanViewPlaybooks(const Principal& p, const std::string& org_id);
 // Users and API keys of an organisation: its own owners and partner admins.
 bool CanManageOrgMembers(const Principal& p, const std::string& org_id);
 

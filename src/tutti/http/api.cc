@@ -124,15 +124,8 @@ Result<std::optional<int64_t>> ExpectedVersion(const ApiRequest& r, Json& patch)
 
 Result<std::string> ValidPassword(const Json& body, const std::string& field) {
   if (!body.contains(field)) return InvalidArgument("is required", field, "required");
-  if (!body[field].is_string()) return InvalidArgument("must be a string", field, "invalid_type");
-  const std::string& pw = body[field].get_ref<const std::string&>();
-  if (pw.size() < kMinPasswordLength) {
-    return InvalidArgument("must be at least 12 characters", field, "too_short");
-  }
-  if (pw.size() > kMaxPasswordLength) {
-    return InvalidArgument("must be at most 128 characters", field, "too_long");
-  }
-  return pw;
+  // The same reader as log-in, so that every password accepted here can also log in.
+  return ReadString(body[field], field, kMinPasswordLength, kMaxPasswordLength);
 }
 
 Result<std::string> ValidEmail(const Json& value, const std::string& field) {
@@ -259,6 +252,7 @@ std::vector<Route> Api::Routes() {
     const Principal& p = Caller(r);
     if (r.auth->user) {
       Json out = r.auth->user->ToJson();
+      out["kind"] = "user";
       if (r.auth->source == CredentialSource::kCookie) out["csrf_token"] = r.auth->csrf_token;
       return Ok(out);
     }
@@ -308,6 +302,9 @@ std::vector<Route> Api::Routes() {
     const std::string& id = r.PathParam("org_id");
     TUTTI_RETURN_IF_ERROR(CheckId(id, "org", "organisation"));
     if (!governance::CanViewOrg(Caller(r), id)) return NotVisible("organisation");
+    if (!governance::CanListOrgMembers(Caller(r), id)) {
+      return Forbidden("API keys cannot list people; use a user session");
+    }
     TUTTI_ASSIGN_OR_RETURN(auto users, store.ListUsers(id));
     Json items = Json::array();
     for (const auto& u : users) items.push_back(u.ToJson());
@@ -720,6 +717,9 @@ std::vector<Route> Api::Routes() {
       });
 
   add("GET", "/api/v1/playbooks", true, [&store](ApiRequest& r) -> Result<ApiResponse> {
+    if (!governance::CanViewPlaybooks(Caller(r), Caller(r).org_id)) {
+      return Forbidden("this API key lacks the activations:read scope");
+    }
     TUTTI_ASSIGN_OR_RETURN(auto list, store.ListPlaybooks(Caller(r).org_id));
     Json items = Json::array();
     for (const auto& pb : list) items.push_back(PlaybookJson(pb));
@@ -730,7 +730,7 @@ std::vector<Route> Api::Routes() {
       [&store](ApiRequest& r) -> Result<ApiResponse> {
         TUTTI_RETURN_IF_ERROR(CheckId(r.PathParam("playbook_id"), "pb", "playbook"));
         TUTTI_ASSIGN_OR_RETURN(auto pb, store.GetPlaybook(r.PathParam("playbook_id")));
-        if (pb.org_id != Caller(r).org_id) return NotVisible("playbook");
+        if (!governance::CanViewPlaybooks(Caller(r), pb.org_id)) return NotVisible("playbook");
         return Ok(PlaybookJson(pb));
       });
 
@@ -739,7 +739,7 @@ std::vector<Route> Api::Routes() {
         TUTTI_RETURN_IF_ERROR(CheckId(r.PathParam("playbook_id"), "pb", "playbook"));
         TUTTI_ASSIGN_OR_RETURN(auto pb, store.GetPlaybook(r.PathParam("playbook_id")));
         const Principal& p = Caller(r);
-        if (pb.org_id != p.org_id) return NotVisible("playbook");
+        if (!governance::CanViewPlaybooks(p, pb.org_id)) return NotVisible("playbook");
         if (!governance::CanCreateActivation(p) || p.user_id.empty()) {
           return Forbidden("only the host's owners and facilitators create activations");
         }
@@ -803,7 +803,11 @@ std::vector<Route> Api::Routes() {
       }
       items.push_back(AuditJson(e, name_it->second));
     }
-    return Ok(Json{{"items", items}});
+    // Entries are filtered after the page is read, so a short page does not mean the end: the
+    // cursor says where the next page starts whenever the store's page was full.
+    Json next =
+        entries.size() == static_cast<size_t>(q.limit) ? Json(entries.back().seq) : Json(nullptr);
+    return Ok(Json{{"items", items}, {"next_after_seq", next}});
   });
 
   add("GET", "/api/v1/audit/verify", true, [&store](ApiRequest& r) -> Result<ApiResponse> {

@@ -22,6 +22,8 @@ int HttpStatusFor(const Status& status) {
       return 409;
     case StatusCode::kPayloadTooLarge:
       return 413;
+    case StatusCode::kUnsupportedMediaType:
+      return 415;
     case StatusCode::kResourceExhausted:
       return 429;
     case StatusCode::kUnavailable:

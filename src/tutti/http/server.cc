@@ -119,13 +119,12 @@ Server::Server(storage::Store& store, AuthService& auth, ServerConfig config)
       } else if (std::string cookie = CookieValue(req, kSessionCookie); !cookie.empty()) {
         credential.emplace(cookie, CredentialSource::kCookie);
       }
-      if (credential) {
+      // Public routes ignore credentials: a stale cookie must not turn a log-in into a CSRF
+      // failure, and nothing public depends on who asks.
+      if (credential && route.requires_auth) {
         Result<Authenticated> who = auth.Authenticate(credential->first, credential->second);
-        if (who.ok()) {
-          request.auth = std::move(who).value();
-        } else if (route.requires_auth) {
-          return WriteError(res, who.status());
-        }
+        if (!who.ok()) return WriteError(res, who.status());
+        request.auth = std::move(who).value();
       }
       if (route.requires_auth && !request.auth) {
         return WriteError(res, Unauthenticated("log in or send Authorization: Bearer TOKEN"));
@@ -140,8 +139,9 @@ Server::Server(storage::Store& store, AuthService& auth, ServerConfig config)
       if (!req.body.empty()) {
         std::string type = req.get_header_value("Content-Type");
         if (type.rfind("application/json", 0) != 0) {
-          return WriteError(res, Status(StatusCode::kInvalidArgument, "send application/json",
-                                        "Content-Type", "unsupported_media_type"));
+          return WriteError(res, Status(StatusCode::kUnsupportedMediaType,
+                                        "request bodies must be application/json", "Content-Type",
+                                        "unsupported_media_type"));
         }
       }
       Result<ApiResponse> out = route.handler(request);
