@@ -182,6 +182,40 @@ TEST_F(Auth, CookieSessionNeedsTheCsrfHeaderToChangeAnything) {
             201);
 }
 
+TEST_F(Auth, LogInWithAStaleCookieIsNotACsrfFailure) {
+  Reply first = http().LoginReply(demo::kFelix, demo::kHostPassword);
+  ASSERT_EQ(first.status, 200) << first;
+  std::string session = CookieValue(first.Header("Set-Cookie"));
+  // A browser that still holds a session cookie logs in again without any CSRF header: the
+  // public route must not look at the cookie at all.
+  Reply again = WithCookie("POST", "/api/v1/auth/login", session,
+                           Json{{"email", demo::kFelix}, {"password", demo::kHostPassword}});
+  EXPECT_EQ(again.status, 200) << again;
+  EXPECT_NE(again.json["token"], first.json["token"]) << "a log-in always mints a new session";
+}
+
+TEST_F(Auth, ApiKeysNeedActivationsReadForPlaybooksAndNeverListPeople) {
+  Reply created = http().Post("/api/v1/orgs/" + demo().streamco + "/api-keys", token(demo::kSam),
+                              Json{{"name", "audit only"}, {"scopes", {"audit:read"}}});
+  ASSERT_EQ(created.status, 201) << created;
+  std::string audit_only = created.json["token"];
+  EXPECT_EQ(http().Get("/api/v1/playbooks", audit_only).status, 403);
+  Reply orgs = http().Get("/api/v1/orgs", audit_only);
+  ASSERT_EQ(orgs.status, 200) << orgs;
+  EXPECT_TRUE(orgs.json["items"].empty()) << orgs;
+  EXPECT_EQ(http().Get("/api/v1/orgs/" + demo().streamco, audit_only).status, 404);
+
+  Reply reader = http().Post("/api/v1/orgs/" + demo().streamco + "/api-keys", token(demo::kSam),
+                             Json{{"name", "reader"}, {"scopes", {"activations:read"}}});
+  ASSERT_EQ(reader.status, 201) << reader;
+  std::string read_key = reader.json["token"];
+  EXPECT_EQ(http().Get("/api/v1/orgs/" + demo().streamco, read_key).status, 200);
+  Reply people = http().Get("/api/v1/orgs/" + demo().streamco + "/users", read_key);
+  EXPECT_EQ(people.status, 403) << people;
+  EXPECT_EQ(http().Get("/api/v1/orgs/" + demo().streamco + "/users", token(demo::kSam)).status, 200)
+      << "people may list their own organisation's users";
+}
+
 TEST_F(Auth, LogOutEndsTheSession) {
   std::string session = http().Login(demo::kOlivia, demo::kOwnerPassword);
   ASSERT_EQ(http().Get("/api/v1/me", session).status, 200);

@@ -477,3 +477,45 @@ TEST_F(Workflow, HostOwnerAddsAPartnerOrganisationItsAdminThenManagesIt) {
 
 }  // namespace
 }  // namespace tutti::testing
+
+namespace tutti::testing {
+namespace {
+
+TEST_F(Workflow, AuditPagesCarryACursorWhenFilteringShortensThem) {
+  // 600 changes to StreamCo's private terms: visible to the host and StreamCo, hidden from Nova.
+  auto allow = [](const storage::ActivationRecord&) { return OkStatus(); };
+  for (int i = 0; i < 600; ++i) {
+    auto changed = server_.store().UpdateParticipant(
+        demo().activation, demo().streamco, Json{{"notes", "note " + std::to_string(i)}},
+        storage::Actor{demo().User(demo::kOlivia), demo().host_org}, allow);
+    ASSERT_TRUE(changed.ok()) << changed.status().ToString();
+  }
+  auto read_all = [&](const std::string& who) {
+    std::vector<int64_t> seqs;
+    int pages = 0;
+    Json cursor = 0;
+    while (!cursor.is_null()) {
+      Reply page = http().Get("/api/v1/audit?activation_id=" + demo().activation +
+                                  "&after_seq=" + std::to_string(cursor.get<int64_t>()),
+                              token(who));
+      EXPECT_EQ(page.status, 200) << page;
+      if (page.status != 200 || ++pages > 10) break;
+      for (const Json& e : page.json["items"]) seqs.push_back(e["seq"].get<int64_t>());
+      cursor = page.json["next_after_seq"];
+    }
+    return std::make_pair(seqs, pages);
+  };
+  auto [host_seqs, host_pages] = read_all(demo::kOlivia);
+  auto [nova_seqs, nova_pages] = read_all(demo::kNina);
+  EXPECT_GE(host_seqs.size(), 600u);
+  EXPECT_GE(host_pages, 2) << "more than one store page of entries";
+  EXPECT_TRUE(std::is_sorted(host_seqs.begin(), host_seqs.end()));
+  EXPECT_LT(nova_seqs.size(), host_seqs.size() - 590) << "Nova never sees StreamCo's notes";
+  EXPECT_EQ(nova_pages, host_pages) << "a short page still points at the next one";
+  for (int64_t seq : nova_seqs) {
+    EXPECT_TRUE(std::binary_search(host_seqs.begin(), host_seqs.end(), seq));
+  }
+}
+
+}  // namespace
+}  // namespace tutti::testing
