@@ -74,7 +74,7 @@ std::pair<std::string, int> ParseListen(const std::string& listen) {
 }
 
 int Serve(const std::string& db_url, const std::string& listen, const std::string& web_root,
-          size_t max_body, bool secure_cookies, const PasswordOptions& passwords) {
+          size_t max_body, bool secure_cookies, int threads, const PasswordOptions& passwords) {
   // Block the stop signals before any thread starts, so that only the waiter below sees them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -88,7 +88,7 @@ int Serve(const std::string& db_url, const std::string& listen, const std::strin
   auth_config.password_params = passwords.Params();
   http::AuthService auth(store, auth_config);
   auto [host, port] = ParseListen(listen);
-  http::ServerConfig config{host, port, web_root, max_body, secure_cookies};
+  http::ServerConfig config{host, port, web_root, max_body, secure_cookies, threads};
   http::Server server(store, auth, config);
   int bound = Check(server.Bind());
 
@@ -132,6 +132,7 @@ int Run(int argc, char** argv) {
   std::string web_root;
   size_t max_body = 1 << 20;
   bool secure_cookies = false;
+  int threads = 64;
   PasswordOptions passwords;
   serve->add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free port)")
       ->capture_default_str();
@@ -140,11 +141,17 @@ int Run(int argc, char** argv) {
   serve->add_option("--max-body-bytes", max_body, "Largest accepted request body (413 above)")
       ->check(CLI::Range(size_t{1024}, size_t{1} << 30))
       ->capture_default_str();
+  serve
+      ->add_option("--threads", threads,
+                   "Worker threads; each open keep-alive connection holds one")
+      ->check(CLI::Range(1, 4096))
+      ->capture_default_str();
   serve->add_flag("--secure-cookies", secure_cookies,
                   "Mark the session cookie Secure (set this behind HTTPS)");
   AddPasswordOptions(serve, &passwords);
-  serve->callback(
-      [&] { exit_code = Serve(db_url, listen, web_root, max_body, secure_cookies, passwords); });
+  serve->callback([&] {
+    exit_code = Serve(db_url, listen, web_root, max_body, secure_cookies, threads, passwords);
+  });
 
   auto* migrate = app.add_subcommand("migrate", "Apply pending schema migrations");
   add_db(migrate);

@@ -2,6 +2,7 @@
 
 #include <httplib.h>
 
+#include <algorithm>
 #include <iostream>
 #include <regex>
 
@@ -79,7 +80,8 @@ Server::Server(storage::Store& store, AuthService& auth, ServerConfig config)
   Api api(store, auth);
   routes_ = api.Routes();
   httplib::Server& http = impl_->http;
-  http.new_task_queue = [] { return new httplib::ThreadPool(16); };
+  size_t threads = static_cast<size_t>(std::max(1, config.threads));
+  http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http.set_payload_max_length(config.max_body_bytes);
   http.set_read_timeout(std::chrono::seconds(15));
   http.set_write_timeout(std::chrono::seconds(15));

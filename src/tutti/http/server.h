@@ -19,6 +19,9 @@ struct ServerConfig {
   std::string web_root;  // empty: the build's default (web/dist of the source tree)
   size_t max_body_bytes = 1 << 20;
   bool secure_cookies = false;  // set behind HTTPS so the session cookie carries Secure
+  // cpp-httplib holds one worker per open keep-alive connection, so this bounds the concurrent
+  // connections served without queueing.
+  int threads = 64;
 };
 
 class Server {

@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <unordered_map>
 
 #include "tutti/storage/database.h"
 
@@ -15,6 +16,19 @@ namespace {
 
 constexpr int kPoolSize = 8;
 constexpr int kBusyTimeoutMs = 10000;
+// Statements are prepared once per connection and reused: re-preparing dominated short reads.
+// The bound keeps ad-hoc SQL (which Tutti does not build, but a bug might) from growing it.
+constexpr size_t kMaxCachedStatements = 512;
+
+// One pooled connection and the statements prepared on it.
+struct Connection {
+  sqlite3* db = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> statements;
+  ~Connection() {
+    for (auto& [sql, stmt] : statements) sqlite3_finalize(stmt);
+    sqlite3_close_v2(db);
+  }
+};
 
 Status SqliteError(sqlite3* db, int rc, std::string_view context) {
   std::string message =
@@ -32,7 +46,7 @@ Status SqliteError(sqlite3* db, int rc, std::string_view context) {
 
 class SqliteSession final : public SqlSession {
  public:
-  explicit SqliteSession(sqlite3* db) : db_(db) {}
+  explicit SqliteSession(Connection& connection) : connection_(connection), db_(connection.db) {}
   Dialect dialect() const override { return Dialect::kSqlite; }
 
   Result<int64_t> Execute(std::string_view sql, const std::vector<SqlValue>& params) override {
@@ -62,9 +76,29 @@ class SqliteSession final : public SqlSession {
  private:
   Status Run(std::string_view sql, const std::vector<SqlValue>& params, std::vector<Row>* rows) {
     sqlite3_stmt* stmt = nullptr;
-    int rc = sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr);
-    if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");
-    std::unique_ptr<sqlite3_stmt, decltype(&sqlite3_finalize)> guard(stmt, &sqlite3_finalize);
+    int rc = SQLITE_OK;
+    std::string key(sql);
+    auto cached = connection_.statements.find(key);
+    bool keep = cached != connection_.statements.end();
+    if (keep) {
+      stmt = cached->second;
+    } else {
+      keep = connection_.statements.size() < kMaxCachedStatements;
+      rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                              keep ? SQLITE_PREPARE_PERSISTENT : 0, &stmt, nullptr);
+      if (rc != SQLITE_OK) return SqliteError(db_, rc, "prepare");
+      if (keep) connection_.statements.emplace(std::move(key), stmt);
+    }
+    // A cached statement is reset for its next use; an uncached one is finalized.
+    auto release = [keep](sqlite3_stmt* s) {
+      if (keep) {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+      } else {
+        sqlite3_finalize(s);
+      }
+    };
+    std::unique_ptr<sqlite3_stmt, decltype(release)> guard(stmt, release);
     for (size_t i = 0; i < params.size(); ++i) {
       int index = static_cast<int>(i + 1);
       const SqlValue& p = params[i];
@@ -104,33 +138,30 @@ class SqliteSession final : public SqlSession {
     return OkStatus();
   }
 
+  Connection& connection_;
   sqlite3* db_;
 };
 
 class SqliteDatabase final : public Database {
  public:
   explicit SqliteDatabase(std::string path) : path_(std::move(path)) {}
-  ~SqliteDatabase() override {
-    for (sqlite3* db : idle_) sqlite3_close_v2(db);
-  }
 
   Status Open() {
     for (int i = 0; i < kPoolSize; ++i) {
-      sqlite3* db = nullptr;
-      int rc = sqlite3_open_v2(path_.c_str(), &db,
+      auto connection = std::make_unique<Connection>();
+      int rc = sqlite3_open_v2(path_.c_str(), &connection->db,
                                SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
                                nullptr);
       if (rc != SQLITE_OK) {
-        Status status = Unavailable("cannot open SQLite database " + path_ + ": " +
-                                    (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
-        sqlite3_close_v2(db);
-        return status;
+        return Unavailable("cannot open SQLite database " + path_ + ": " +
+                           (connection->db ? sqlite3_errmsg(connection->db) : sqlite3_errstr(rc)));
       }
-      idle_.push_back(db);
-      sqlite3_busy_timeout(db, kBusyTimeoutMs);
-      SqliteSession session(db);
+      sqlite3_busy_timeout(connection->db, kBusyTimeoutMs);
+      SqliteSession session(*connection);
       TUTTI_RETURN_IF_ERROR(session.ExecuteScript(
           "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"));
+      idle_.push_back(connection.get());
+      connections_.push_back(std::move(connection));
     }
     return OkStatus();
   }
@@ -139,16 +170,16 @@ class SqliteDatabase final : public Database {
   std::string DisplayUrl() const override { return "sqlite:" + path_; }
 
   Status Transact(TransactionMode mode, const std::function<Status(SqlSession&)>& body) override {
-    sqlite3* db = Acquire();
-    Status status = RunTransaction(db, mode, body);
-    Release(db);
+    Connection* connection = Acquire();
+    Status status = RunTransaction(*connection, mode, body);
+    Release(connection);
     return status;
   }
 
  private:
-  static Status RunTransaction(sqlite3* db, TransactionMode mode,
+  static Status RunTransaction(Connection& connection, TransactionMode mode,
                                const std::function<Status(SqlSession&)>& body) {
-    SqliteSession session(db);
+    SqliteSession session(connection);
     TUTTI_RETURN_IF_ERROR(
         session.Execute(mode == TransactionMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN", {})
             .status());
@@ -158,21 +189,21 @@ class SqliteDatabase final : public Database {
       if (commit.ok()) return commit;
       status = commit;
     }
-    if (!sqlite3_get_autocommit(db)) (void)session.Execute("ROLLBACK", {});
+    if (!sqlite3_get_autocommit(connection.db)) (void)session.Execute("ROLLBACK", {});
     return status;
   }
 
-  sqlite3* Acquire() {
+  Connection* Acquire() {
     std::unique_lock lock(mutex_);
     available_.wait(lock, [&] { return !idle_.empty(); });
-    sqlite3* db = idle_.back();
+    Connection* connection = idle_.back();
     idle_.pop_back();
-    return db;
+    return connection;
   }
-  void Release(sqlite3* db) {
+  void Release(Connection* connection) {
     {
       std::lock_guard lock(mutex_);
-      idle_.push_back(db);
+      idle_.push_back(connection);
     }
     available_.notify_one();
   }
@@ -180,7 +211,8 @@ class SqliteDatabase final : public Database {
   std::string path_;
   std::mutex mutex_;
   std::condition_variable available_;
-  std::vector<sqlite3*> idle_;
+  std::vector<std::unique_ptr<Connection>> connections_;
+  std::vector<Connection*> idle_;
 };
 
 }  // namespace
