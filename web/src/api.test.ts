@@ -65,9 +65,34 @@ describe('api client', () => {
     respond(200, { items: [] });
     await api.listActivations();
     expect(header(calls[0]!, 'X-CSRF-Token')).toBeUndefined();
-    respond(200, { items: [] });
+    respond(200, { items: [], next_after_seq: null });
     await api.listAudit('act/1');
     expect(calls[1]!.url).toBe('/api/v1/audit?activation_id=act%2F1');
+  });
+
+  it('the audit list follows next_after_seq until the server says it is done', async () => {
+    const pages = [
+      { items: [{ seq: 3 }], next_after_seq: 500 },
+      { items: [], next_after_seq: 1000 },
+      { items: [{ seq: 1001 }], next_after_seq: null },
+    ];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (url: string, init: RequestInit) => {
+        calls.push({ url, init });
+        return new Response(JSON.stringify(pages.shift()), {
+          status: 200,
+          headers: { 'Content-Type': 'application/json' },
+        });
+      }),
+    );
+    const list = await api.listAudit('act_1');
+    expect(list.items.map((e) => e.seq)).toEqual([3, 1001]);
+    expect(calls.map((c) => c.url)).toEqual([
+      '/api/v1/audit?activation_id=act_1',
+      '/api/v1/audit?activation_id=act_1&after_seq=500',
+      '/api/v1/audit?activation_id=act_1&after_seq=1000',
+    ]);
   });
 
   it('GET /me restores the CSRF token and strips it from the user', async () => {

@@ -98,6 +98,13 @@ function q(params: Record<string, string | number | undefined>): string {
 
 const enc = encodeURIComponent;
 
+// Up to 20 pages of 500 entries are read for one view.
+const MAX_AUDIT_PAGES = 20;
+
+interface AuditPage extends ItemList<AuditEntry> {
+  next_after_seq?: number | null;
+}
+
 export const api = {
   async login(email: string, password: string): Promise<User> {
     const r = await request<LoginResponse>('POST', '/auth/login', { body: { email, password }, quiet401: true });
@@ -144,8 +151,19 @@ export const api = {
   listWorkstreams(id: string, signal?: AbortSignal): Promise<ItemList<Workstream>> {
     return request('GET', `/activations/${enc(id)}/workstreams`, { signal });
   },
-  listAudit(activationId: string, signal?: AbortSignal): Promise<ItemList<AuditEntry>> {
-    return request('GET', `/audit${q({ activation_id: activationId })}`, { signal });
+  // The server filters each page by visibility after reading it, so a page can be short while
+  // more follow: keep reading while it hands back a cursor (bounded, to stay responsive).
+  async listAudit(activationId: string, signal?: AbortSignal): Promise<ItemList<AuditEntry>> {
+    const items: AuditEntry[] = [];
+    let after: number | null = 0;
+    for (let page = 0; after !== null && page < MAX_AUDIT_PAGES; page++) {
+      const params: Record<string, string> = { activation_id: activationId };
+      if (after > 0) params.after_seq = String(after);
+      const reply: AuditPage = await request('GET', `/audit${q(params)}`, { signal });
+      items.push(...reply.items);
+      after = reply.next_after_seq ?? null;
+    }
+    return { items };
   },
   verifyAudit(signal?: AbortSignal): Promise<AuditVerify> {
     return request('GET', '/audit/verify', { signal });
