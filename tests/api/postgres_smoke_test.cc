@@ -22,13 +22,7 @@ class PostgresApi : public ::testing::Test {
     server_ = nullptr;
   }
   void SetUp() override {
-    if (PostgresTestUrl().empty()) {
-      if (AllowNoPostgres()) {
-        GTEST_SKIP() << "TUTTI_TEST_POSTGRES_URL is unset and TUTTI_ALLOW_NO_POSTGRES=1";
-      }
-      FAIL() << "TUTTI_TEST_POSTGRES_URL is unset: run `scripts/pg-test-server start DIR` and "
-                "export the URL it prints, or set TUTTI_ALLOW_NO_POSTGRES=1 to skip PostgreSQL";
-    }
+    TUTTI_REQUIRE_POSTGRES();
     ASSERT_TRUE(start_status_.ok()) << start_status_.ToString();
   }
   static HttpClient& http() { return server_->client(); }

@@ -15,21 +15,14 @@
 #include <thread>
 #include <vector>
 
+#include "support/backends.h"
 #include "tutti/storage/database.h"
 #include "tutti/storage/postgres/postgres_database.h"
 
 namespace tutti::storage {
 namespace {
 
-enum class Backend { kSqlite, kPostgres };
-
-const char* BackendName(Backend backend) {
-  return backend == Backend::kSqlite ? "Sqlite" : "Postgres";
-}
-void PrintTo(Backend backend, std::ostream* out) { *out << BackendName(backend); }
-std::string TestNameSuffix(const ::testing::TestParamInfo<Backend>& info) {
-  return BackendName(info.param);
-}
+using tutti::testing::Backend;
 
 // Values of a column across rows, for whole-result comparisons.
 std::vector<SqlValue> Column(const std::vector<Row>& rows, size_t column) {
@@ -48,15 +41,8 @@ class DatabaseContract : public ::testing::TestWithParam<Backend> {
       temp_dir_ = pattern;
       url_ = "sqlite:" + (temp_dir_ / "contract.db").string();
     } else {
-      const char* url = std::getenv("TUTTI_TEST_POSTGRES_URL");
-      if (url == nullptr || *url == '\0') {
-        const char* allow = std::getenv("TUTTI_ALLOW_NO_POSTGRES");
-        if (allow != nullptr && std::string_view(allow) == "1") {
-          GTEST_SKIP() << "TUTTI_TEST_POSTGRES_URL is unset and TUTTI_ALLOW_NO_POSTGRES=1";
-        }
-        FAIL() << "TUTTI_TEST_POSTGRES_URL is unset: run `scripts/pg-test-server start DIR` and "
-                  "export the URL it prints, or set TUTTI_ALLOW_NO_POSTGRES=1 to skip PostgreSQL";
-      }
+      TUTTI_REQUIRE_POSTGRES();
+      const std::string url = tutti::testing::PostgresTestUrl();
       url_ = url;
     }
     auto opened = OpenDatabase(url_);
@@ -364,7 +350,8 @@ TEST_P(DatabaseContract, DisplayUrlHidesThePassword) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, DatabaseContract,
-                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), TestNameSuffix);
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         tutti::testing::BackendTestName);
 
 TEST(PostgresPlaceholders, NumbersQuestionMarksOutsideQuotesAndComments) {
   postgres_internal::NumberedSql numbered = postgres_internal::NumberPlaceholders(

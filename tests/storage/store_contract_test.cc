@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/backends.h"
 #include "tutti/base/crypto.h"
 #include "tutti/base/ids.h"
 #include "tutti/core/agreement.h"
@@ -38,15 +39,7 @@ using std::chrono::hours;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-enum class Backend { kSqlite, kPostgres };
-
-const char* BackendName(Backend backend) {
-  return backend == Backend::kSqlite ? "Sqlite" : "Postgres";
-}
-void PrintTo(Backend backend, std::ostream* out) { *out << BackendName(backend); }
-std::string TestNameSuffix(const ::testing::TestParamInfo<Backend>& info) {
-  return BackendName(info.param);
-}
+using tutti::testing::Backend;
 
 // Unwraps a Result a test cannot continue without; a failure throws, which GoogleTest reports as
 // a failure of the test with the status in the message.
@@ -98,15 +91,8 @@ class StoreContract : public ::testing::TestWithParam<Backend> {
       ASSERT_NE(mkdtemp(pattern.data()), nullptr) << "mkdtemp " << pattern;
       temp_dir_ = pattern;
     } else {
-      const char* url = std::getenv("TUTTI_TEST_POSTGRES_URL");
-      if (url == nullptr || *url == '\0') {
-        const char* allow = std::getenv("TUTTI_ALLOW_NO_POSTGRES");
-        if (allow != nullptr && std::string_view(allow) == "1") {
-          GTEST_SKIP() << "TUTTI_TEST_POSTGRES_URL is unset and TUTTI_ALLOW_NO_POSTGRES=1";
-        }
-        FAIL() << "TUTTI_TEST_POSTGRES_URL is unset: run `scripts/pg-test-server start DIR` and "
-                  "export the URL it prints, or set TUTTI_ALLOW_NO_POSTGRES=1 to skip PostgreSQL";
-      }
+      TUTTI_REQUIRE_POSTGRES();
+      const std::string url = tutti::testing::PostgresTestUrl();
       postgres_base_url_ = url;
       auto admin = OpenDatabase(postgres_base_url_);
       ASSERT_TRUE(admin.ok()) << admin.status().ToString();
@@ -1345,7 +1331,8 @@ TEST_P(StoreContract, ConcurrentMutationsLeaveAGaplessVerifyingChain) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,
-                         ::testing::Values(Backend::kSqlite, Backend::kPostgres), TestNameSuffix);
+                         ::testing::Values(Backend::kSqlite, Backend::kPostgres),
+                         tutti::testing::BackendTestName);
 
 }  // namespace
 }  // namespace tutti::storage

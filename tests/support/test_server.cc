@@ -341,16 +341,6 @@ int64_t TestServer::AuditCount() {
   return count;
 }
 
-std::string PostgresTestUrl() {
-  const char* url = std::getenv("TUTTI_TEST_POSTGRES_URL");
-  return url == nullptr ? std::string() : std::string(url);
-}
-
-bool AllowNoPostgres() {
-  const char* allow = std::getenv("TUTTI_ALLOW_NO_POSTGRES");
-  return allow != nullptr && std::string_view(allow) == "1";
-}
-
 std::string ExpandPath(const std::string& path_template,
                        const std::map<std::string, std::string>& params) {
   static const std::regex kParam(R"(\{([a-z_]+)\})");

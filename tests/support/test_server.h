@@ -23,6 +23,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/backends.h"
 #include "tutti/base/clock.h"
 #include "tutti/base/json.h"
 #include "tutti/http/auth.h"
@@ -111,8 +112,6 @@ class HttpClient {
   int port_;
 };
 
-enum class Backend { kSqlite, kPostgres };
-
 struct TestServerOptions {
   Backend backend = Backend::kSqlite;
   bool seed_demo = true;
@@ -182,11 +181,6 @@ class TestServer {
   DemoWorld demo_;
   std::map<std::string, std::string> tokens_;
 };
-
-// $TUTTI_TEST_POSTGRES_URL, or empty when unset.
-std::string PostgresTestUrl();
-// True when TUTTI_ALLOW_NO_POSTGRES=1 lets PostgreSQL tests skip instead of failing.
-bool AllowNoPostgres();
 
 // Replaces each {name} in an OpenAPI-style path template with params[name].
 std::string ExpandPath(const std::string& path_template,
