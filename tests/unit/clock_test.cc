@@ -112,6 +112,24 @@ TEST(FormatInstant, SortsAsTextInInstantOrder) {
   EXPECT_LT(earlier, later);
 }
 
+TEST(FormatInstantSeconds, WritesWholeSecondsFlooringMilliseconds) {
+  EXPECT_EQ(FormatInstantSeconds(June1st2026() + hours(13)), "2026-06-01T13:00:00Z");
+  EXPECT_EQ(FormatInstantSeconds(June1st2026() + hours(13) + milliseconds(999)),
+            "2026-06-01T13:00:00Z");
+  EXPECT_EQ(FormatInstantSeconds(June1st2026() - milliseconds(1)), "2026-05-31T23:59:59Z");
+  EXPECT_EQ(FormatInstantSeconds(Instant{}), "1970-01-01T00:00:00Z");
+}
+
+TEST(FormatInstantSeconds, AgreesWithDateFormatOverFourCenturies) {
+  // Every 1 000 003 s (≈ 11.6 days, drifting through times of day) from 1800 to 2200, both sides
+  // of the epoch and across leap days and century years.
+  for (int64_t s = -5'364'662'400; s < 7'258'118'400; s += 1'000'003) {
+    Instant t{std::chrono::seconds(s)};
+    std::string with_millis = FormatInstant(t);  // "…:SS.000Z"
+    ASSERT_EQ(FormatInstantSeconds(t), with_millis.substr(0, 19) + "Z") << s;
+  }
+}
+
 TEST(IsKnownTimeZone, KnowsIanaZonesIncludingOddOffsets) {
   for (const char* zone : {"America/New_York", "Asia/Kathmandu", "Australia/Lord_Howe", "Etc/UTC",
                            "Europe/London", "Asia/Tokyo"}) {

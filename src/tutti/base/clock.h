@@ -38,6 +38,9 @@ class ManualClock final : public Clock {
 
 // "2026-06-01T13:00:00.250Z" (always UTC, always milliseconds, so strings sort as instants).
 std::string FormatInstant(Instant instant);
+// "2026-06-01T13:00:00Z": whole seconds (milliseconds floored), for formats that promise second
+// precision (plans, iCalendar). Years outside 0000..9999 print with more digits or a sign.
+std::string FormatInstantSeconds(Instant instant);
 // Accepts "YYYY-MM-DDTHH:MM:SS[.fff]Z" or with a "+HH:MM"/"-HH:MM" offset.
 Result<Instant> ParseInstant(std::string_view text);
 

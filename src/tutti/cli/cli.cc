@@ -4,6 +4,9 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <iostream>
 #include <thread>
 
@@ -12,6 +15,7 @@
 #include "tutti/governance/audit_chain.h"
 #include "tutti/http/auth.h"
 #include "tutti/http/server.h"
+#include "tutti/scheduling/plan.h"
 #include "tutti/storage/migrations.h"
 
 namespace tutti::cli {
@@ -108,6 +112,163 @@ int Serve(const std::string& db_url, const std::string& listen, const std::strin
   Check(served);
   std::cerr << "tutti serve: stopped cleanly\n";
   return 0;
+}
+
+// The plan file format in brief, shown under each `schedule` command's --help.
+constexpr char kPlanFormatHelp[] =
+    "PLAN is JSON (every key in docs/scheduling.md):\n"
+    "  {\"launch\": {\"at\": \"2026-06-01T13:00:00Z\"}, or the same local time in every market:\n"
+    "              {\"local\": \"2026-06-01T09:00\",\n"
+    "               \"markets\": [{\"name\": \"US\", \"tz\": \"America/New_York\"}, ...],\n"
+    "               \"on_gap\": \"error\" | \"shift_forward\",\n"
+    "               \"on_overlap\": \"error\" | \"earliest\" | \"latest\"},\n"
+    "   \"fallback\": {a second launch of the same shape, optional},\n"
+    "   \"milestones\": [{\"id\": \"qa\", \"duration\": \"36h\",\n"
+    "                   \"after\": [\"brief\", {\"id\": \"legal\", \"lag\": \"4h\"}],\n"
+    "                   \"owner\": \"ana\", \"buffer\": \"1d\", \"market\": \"US\",\n"
+    "                   \"actual_start\": \"...Z\", \"actual_finish\": \"...Z\"}, ...],\n"
+    "   \"calendars\": {\"ana\": {\"tz\": \"Europe/Paris\", \"days\": [\"mon\", ...],\n"
+    "                          \"hours\": [\"09:00\", \"17:00\"], \"holidays\": "
+    "[\"2026-05-01\"]}},\n"
+    "   \"default_calendar\": {same shape as a calendar}}\n"
+    "Durations, lags and buffers: an integer with s, m, h, d or w (calendar time) or wd (working\n"
+    "days on the owner's calendar). PLAN - reads standard input. An invalid plan exits 1 with one\n"
+    "line naming the problem.\n";
+
+constexpr size_t kMaxPlanBytes = size_t{1} << 30;
+
+// Reads and validates PLAN ("-" for standard input).
+scheduling::Plan LoadPlan(const std::string& path) {
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) {
+      throw Failure{Status(StatusCode::kNotFound,
+                           "cannot open " + path + ": " + std::strerror(errno), "PLAN",
+                           "cannot_open")};
+    }
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  std::string text;
+  std::string chunk(size_t{1} << 16, '\0');
+  while (in.read(chunk.data(), static_cast<std::streamsize>(chunk.size())) || in.gcount() > 0) {
+    text.append(chunk.data(), static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxPlanBytes) {
+      throw Failure{Status(StatusCode::kPayloadTooLarge, "a plan file is at most 1 GiB", "PLAN",
+                           "too_large")};
+    }
+  }
+  Json document;
+  try {
+    document = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    // nlohmann's message starts "[json.exception.parse_error.101] parse error at line …".
+    std::string message = e.what();
+    if (auto bracket = message.find("] "); bracket != std::string::npos) {
+      message = message.substr(bracket + 2);
+    }
+    throw Failure{Status(StatusCode::kMalformed,
+                         (path == "-" ? "standard input" : path) + " is not valid JSON: " + message,
+                         "PLAN", "malformed_json")};
+  }
+  return Check(scheduling::ParsePlan(document));
+}
+
+CLI::Validator InstantValidator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        Result<Instant> parsed = ParseInstant(text);
+        return parsed.ok() ? std::string() : parsed.status().message();
+      },
+      "ISO-8601", "instant");
+}
+
+// "ID=DURATION", split at the last '=' (ids may contain one, durations never do).
+std::pair<std::string, scheduling::PlanDuration> SplitDelay(const std::string& text) {
+  const size_t equals = text.rfind('=');
+  if (equals == std::string::npos || equals == 0) return {};
+  Result<scheduling::PlanDuration> duration = scheduling::ParseDuration(text.substr(equals + 1));
+  if (!duration.ok()) return {};
+  return {text.substr(0, equals), *duration};
+}
+
+CLI::Validator DelayValidator() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (SplitDelay(text).first.empty()) {
+          return "expected ID=DURATION with a duration like 3d, 36h or 2wd, got " + text;
+        }
+        return {};
+      },
+      "ID=DURATION", "delay");
+}
+
+Instant NowOr(const std::string& now_text) {
+  return now_text.empty() ? SystemClock::Get().Now() : Check(ParseInstant(now_text));
+}
+
+void PrintJson(const Json& json) { std::cout << json.dump(2) << "\n"; }
+
+void AddScheduleCommands(CLI::App& app, std::string* plan_path, std::string* now_text,
+                         std::string* delay_text) {
+  auto* schedule = app.add_subcommand(
+      "schedule", "Plan milestones back from a launch: slack, critical path, launch at risk");
+  schedule->require_subcommand(1);
+  schedule->footer("See docs/scheduling.md for the plan format and the rules.");
+  auto add_common = [&](CLI::App* cmd, const std::string& output) {
+    cmd->add_option("PLAN", *plan_path, "Plan file (JSON), or - for standard input")->required();
+    cmd->add_option("--now", *now_text,
+                    "Plan forward from this instant, e.g. 2026-05-20T09:00:00Z (default: now)")
+        ->check(InstantValidator());
+    cmd->footer(std::string(kPlanFormatHelp) + output);
+  };
+
+  auto* plan =
+      schedule->add_subcommand("plan", "Compute the schedule of a plan file and print it as JSON");
+  add_common(plan,
+             "Output: {\"launch\": {market: UTC instant}, \"milestones\": [{\"id\",\n"
+             "\"earliest_start\", \"earliest_finish\", \"latest_start\", \"latest_finish\",\n"
+             "\"slack_seconds\", \"critical\"}], \"critical_path\": [ids], \"at_risk\": bool,\n"
+             "\"markets_at_risk\": [markets]}.\n");
+  plan->callback([plan_path, now_text] {
+    scheduling::Plan parsed = LoadPlan(*plan_path);
+    PrintJson(
+        scheduling::ScheduleToJson(Check(scheduling::ComputeSchedule(parsed, NowOr(*now_text)))));
+  });
+
+  auto* what_if = schedule->add_subcommand(
+      "what-if", "Delay one milestone and report what it pushes past the launch");
+  add_common(what_if,
+             "Output: {\"schedule\": (as schedule plan, with the delay), \"pushed_past_launch\":\n"
+             "[milestones whose slack became negative], \"markets_missed\": [markets newly at "
+             "risk]}.\n");
+  what_if
+      ->add_option("--delay", *delay_text,
+                   "ID=DURATION: start milestone ID this much later (e.g. legal=2d, qa=3wd)")
+      ->required()
+      ->check(DelayValidator());
+  what_if->callback([plan_path, now_text, delay_text] {
+    scheduling::Plan parsed = LoadPlan(*plan_path);
+    auto [id, delay] = SplitDelay(*delay_text);
+    scheduling::DelayImpact impact =
+        Check(scheduling::DelayMilestone(parsed, NowOr(*now_text), id, delay));
+    PrintJson(Json{{"schedule", scheduling::ScheduleToJson(impact.schedule)},
+                   {"pushed_past_launch", impact.pushed_past_launch},
+                   {"markets_missed", impact.markets_missed}});
+  });
+
+  auto* fallback = schedule->add_subcommand(
+      "fallback", "Compute the plan against its fallback launch and say whether it holds");
+  add_common(fallback,
+             "Output: {\"schedule\": (as schedule plan, against the fallback launch), \"holds\":\n"
+             "true when no milestone has negative slack}. A plan without \"fallback\" exits 1.\n");
+  fallback->callback([plan_path, now_text] {
+    scheduling::Plan parsed = LoadPlan(*plan_path);
+    scheduling::FallbackVerdict verdict =
+        Check(scheduling::EvaluateFallback(parsed, NowOr(*now_text)));
+    PrintJson(
+        Json{{"schedule", scheduling::ScheduleToJson(verdict.schedule)}, {"holds", verdict.holds}});
+  });
 }
 
 }  // namespace
@@ -255,6 +416,9 @@ int Run(int argc, char** argv) {
     std::cout << "audit chain intact: " << verifier.entries() << " entries, head "
               << verifier.entries() << ":" << verifier.head() << "\n";
   });
+
+  std::string plan_path, now_text, delay_text;
+  AddScheduleCommands(app, &plan_path, &now_text, &delay_text);
 
   try {
     Check(InitCrypto());
