@@ -79,6 +79,25 @@ struct MatrixRow {
   unsigned no_op_callers = 0;
 };
 
+// The plan of issue 3 and a small content calendar, for the scheduling rows (and stored on the
+// demo activation by Prepare, so that the what-if row has a plan to delay).
+Json ExamplePlan() {
+  return Json::parse(R"({"launch": {"local": "2026-06-01T09:00",
+      "markets": [{"name": "US", "tz": "America/New_York"}, {"name": "JP", "tz": "Asia/Tokyo"}],
+      "on_gap": "shift_forward", "on_overlap": "earliest"},
+    "milestones": [{"id": "brief", "duration": "3d", "buffer": "1d", "owner": "ana"},
+                   {"id": "qa", "duration": "36h", "after": ["brief", {"id": "legal", "lag": "4h"}]},
+                   {"id": "legal", "duration": "90m"}]})");
+}
+
+Json ExampleCalendar() {
+  return Json::parse(R"({"posts": [
+      {"id": "p1", "partner": "streamco", "platform": "instagram", "market": "US",
+       "at": "2026-06-01T13:00:00Z"}],
+    "blackouts": [{"name": "Memorial Day", "start": "2026-05-25T00:00:00Z",
+                   "end": "2026-05-26T00:00:00Z"}]})");
+}
+
 std::string Resolve(const Context& c, const std::string& target) {
   const DemoWorld& d = c.demo;
   if (target == "demo_activation") return d.activation;
@@ -218,6 +237,32 @@ const std::vector<MatrixRow>& Matrix() {
        {{"activation_id", "demo_activation"}, {"workstream_id", "hero_workstream"}}, nullptr,
        [](const Context&) { return Json{{"name", "Hero film, second cut"}}; },
        {401, 404, 403, 403, 403, 403, 200, 200, 403}},
+      // ---- scheduling ----
+      {"GET", "/api/v1/activations/{activation_id}/milestones", "the demo's plan and schedule",
+       {{"activation_id", "demo_activation"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"PUT", "/api/v1/activations/{activation_id}/milestones", "the demo's plan",
+       {{"activation_id", "demo_activation"}}, nullptr,
+       [](const Context&) { return ExamplePlan(); },
+       {401, 404, 403, 403, 403, 403, 200, 200, 403}},
+      // A what-if changes nothing, so every allowed caller's 200 appends nothing.
+      {"POST", "/api/v1/activations/{activation_id}/milestones/what-if",
+       "delaying the demo's QA (hypothetically)",
+       {{"activation_id", "demo_activation"}}, nullptr,
+       [](const Context&) { return Json{{"delay", {{"id", "qa"}, {"by", "2d"}}}}; },
+       {401, 404, 200, 200, 200, 200, 200, 200, 200},
+       (1u << kSofia) | (1u << kSam) | (1u << kNina) | (1u << kVictor) | (1u << kFelix) |
+           (1u << kOlivia) | (1u << kKey)},
+      {"GET", "/api/v1/activations/{activation_id}/posts", "the demo's content calendar",
+       {{"activation_id", "demo_activation"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"PUT", "/api/v1/activations/{activation_id}/posts", "the demo's content calendar",
+       {{"activation_id", "demo_activation"}}, nullptr,
+       [](const Context&) { return ExampleCalendar(); },
+       {401, 404, 403, 403, 403, 403, 200, 200, 403}},
+      {"GET", "/api/v1/activations/{activation_id}/windows", "the demo's windows and blackouts",
+       {{"activation_id", "demo_activation"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
       // ---- playbooks ----
       {"POST", "/api/v1/activations/{activation_id}/playbooks", "a playbook of the demo",
        {{"activation_id", "demo_activation"}}, nullptr,
@@ -264,6 +309,10 @@ Prepared Prepare(TestServer& server) {
                                   [](const storage::ActivationRecord&) { return OkStatus(); });
   EXPECT_TRUE(playbook.ok()) << playbook.status().ToString();
   if (playbook.ok()) out.host_playbook = playbook->id;
+  auto plan =
+      server.store().PutPlanDocument(d.activation, "plan", ExamplePlan(), std::nullopt, olivia,
+                                     [](const storage::ActivationRecord&) { return OkStatus(); });
+  EXPECT_TRUE(plan.ok()) << plan.status().ToString();
   return out;
 }
 

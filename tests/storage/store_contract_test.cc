@@ -550,6 +550,61 @@ TEST_P(StoreContract, StaleVersionIsAbortedAndWritesNothing) {
   EXPECT_EQ(AuditCount(), entries) << "a refused update must leave no audit entry";
 }
 
+TEST_P(StoreContract, PlanDocumentsAreVersionedAuditedAndGuardedAgainstStaleWrites) {
+  World w = MakeWorld();
+  PlanDocuments none = Must(store_->GetPlanDocuments(w.activation.id), "GetPlanDocuments");
+  EXPECT_FALSE(none.plan);
+  EXPECT_FALSE(none.content_calendar);
+  EXPECT_EQ(none.version, 0);
+  EXPECT_EQ(store_->GetPlanDocuments(NewId("act")).status().code(), StatusCode::kNotFound);
+
+  const Json plan{{"launch", {{"at", "2026-06-01T13:00:00Z"}}}, {"milestones", Json::array()}};
+  const Json calendar{{"posts", Json::array()}};
+  clock_.Advance(minutes(5));
+  int64_t entries = AuditCount();
+  PlanDocuments first =
+      Must(store_->PutPlanDocument(w.activation.id, "plan", plan, int64_t{0}, w.as_owner, Allow),
+           "first PutPlanDocument");
+  EXPECT_EQ(first.version, 1);
+  EXPECT_EQ(first.plan, plan);
+  EXPECT_FALSE(first.content_calendar);
+  EXPECT_EQ(first.updated_at, FormatInstant(clock_.Now()));
+  ExpectOneEntry(entries, "plan", w.activation.id, "updated");
+  AuditEntry created = LastAudit();
+  EXPECT_FALSE(created.before);
+  EXPECT_EQ(Json::parse(*created.after), plan);
+  EXPECT_EQ(created.activation_id, w.activation.id);
+
+  entries = AuditCount();
+  PlanDocuments second = Must(store_->PutPlanDocument(w.activation.id, "content_calendar", calendar,
+                                                      int64_t{1}, w.as_owner, Allow),
+                              "second PutPlanDocument");
+  EXPECT_EQ(second.version, 2);
+  EXPECT_EQ(second.plan, plan) << "writing one document keeps the other";
+  EXPECT_EQ(second.content_calendar, calendar);
+  ExpectOneEntry(entries, "content_calendar", w.activation.id, "updated");
+
+  entries = AuditCount();
+  Result<PlanDocuments> stale = store_->PutPlanDocument(
+      w.activation.id, "plan", Json{{"milestones", Json::array()}}, int64_t{1}, w.as_owner, Allow);
+  EXPECT_EQ(stale.status().code(), StatusCode::kAborted) << stale.status().ToString();
+  EXPECT_EQ(stale.status().field(), "version");
+  Result<PlanDocuments> denied = store_->PutPlanDocument(w.activation.id, "plan", Json::object(),
+                                                         std::nullopt, w.as_owner, Deny);
+  EXPECT_EQ(denied.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(store_
+                ->PutPlanDocument(w.activation.id, "brief", Json::object(), std::nullopt,
+                                  w.as_owner, Allow)
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(AuditCount(), entries) << "refused writes must leave no audit entry";
+  PlanDocuments now = Must(store_->GetPlanDocuments(w.activation.id), "GetPlanDocuments");
+  EXPECT_EQ(now.version, 2);
+  EXPECT_EQ(now.plan, plan);
+  ExpectChainVerifies();
+}
+
 TEST_P(StoreContract, UpdateOfAMissingActivationIsNotFound) {
   Result<ActivationRecord> missing =
       store_->UpdateActivation(NewId("act"), Json{{"status", "live"}}, std::nullopt, cli_, Allow);

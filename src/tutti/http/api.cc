@@ -8,6 +8,9 @@
 #include "tutti/core/roles.h"
 #include "tutti/core/workstream.h"
 #include "tutti/governance/access.h"
+#include "tutti/http/errors.h"
+#include "tutti/scheduling/content_calendar.h"
+#include "tutti/scheduling/plan.h"
 
 namespace tutti::http {
 
@@ -101,10 +104,13 @@ storage::Authorize Require(const Principal& p,
   };
 }
 
-Result<std::optional<int64_t>> ExpectedVersion(const ApiRequest& r, Json& patch) {
+// `min_version` is 0 for objects that may not exist yet (version 0: "none stored").
+Result<std::optional<int64_t>> ExpectedVersion(const ApiRequest& r, Json& patch,
+                                               int64_t min_version = 1) {
   std::optional<int64_t> version;
   if (patch.contains("version")) {
-    TUTTI_ASSIGN_OR_RETURN(int64_t v, ReadInteger(patch["version"], "version", 1, INT64_MAX));
+    TUTTI_ASSIGN_OR_RETURN(int64_t v,
+                           ReadInteger(patch["version"], "version", min_version, INT64_MAX));
     version = v;
     patch.erase("version");
   }
@@ -114,7 +120,7 @@ Result<std::optional<int64_t>> ExpectedVersion(const ApiRequest& r, Json& patch)
     std::erase(digits, '"');
     int64_t v = 0;
     auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), v);
-    if (ec != std::errc() || ptr != digits.data() + digits.size()) {
+    if (ec != std::errc() || ptr != digits.data() + digits.size() || v < min_version) {
       return InvalidArgument("If-Match must be the activation's version number", "If-Match");
     }
     version = v;
@@ -195,6 +201,68 @@ Json PlaybookJson(const storage::PlaybookRecord& pb) {
               {"template", pb.template_document},
               {"created_by", pb.created_by},
               {"created_at", pb.created_at}};
+}
+
+// The engine's verdict on a stored document that no longer computes (say the tz database moved
+// a launch into a DST gap): the error envelope's inner object.
+Json EngineError(const Status& status) { return ErrorEnvelope(status)["error"]; }
+
+Result<scheduling::Schedule> ComputeStoredPlan(const Json& document, Instant now) {
+  TUTTI_ASSIGN_OR_RETURN(scheduling::Plan plan, scheduling::ParsePlan(document));
+  return scheduling::ComputeSchedule(plan, now);
+}
+
+// GET and PUT .../milestones: the stored plan and its schedule computed at `now`.
+Json MilestonesJson(const storage::PlanDocuments& docs, Instant now) {
+  Json out{{"plan", docs.plan ? *docs.plan : Json(nullptr)},
+           {"version", docs.version},
+           {"updated_at", docs.updated_at.empty() ? Json(nullptr) : Json(docs.updated_at)},
+           {"schedule", nullptr},
+           {"computed_at", FormatInstantSeconds(now)}};
+  if (!docs.plan) return out;
+  Result<scheduling::Schedule> schedule = ComputeStoredPlan(*docs.plan, now);
+  if (schedule.ok()) {
+    out["schedule"] = scheduling::ScheduleToJson(*schedule);
+  } else {
+    out["error"] = EngineError(schedule.status());
+  }
+  return out;
+}
+
+Result<std::vector<scheduling::Finding>> CheckStoredCalendar(const Json& document) {
+  TUTTI_ASSIGN_OR_RETURN(scheduling::ContentCalendar calendar,
+                         scheduling::ParseContentCalendar(document));
+  return scheduling::DetectConflicts(calendar);
+}
+
+// GET and PUT .../posts: the stored content calendar and its findings.
+Json PostsJson(const storage::PlanDocuments& docs) {
+  Json out{{"content_calendar", docs.content_calendar ? *docs.content_calendar : Json(nullptr)},
+           {"version", docs.version},
+           {"updated_at", docs.updated_at.empty() ? Json(nullptr) : Json(docs.updated_at)},
+           {"findings", scheduling::ConflictsToJson({})}};
+  if (!docs.content_calendar) return out;
+  Result<std::vector<scheduling::Finding>> findings = CheckStoredCalendar(*docs.content_calendar);
+  if (findings.ok()) {
+    out["findings"] = scheduling::ConflictsToJson(*findings);
+  } else {
+    out["findings"] = nullptr;
+    out["error"] = EngineError(findings.status());
+  }
+  return out;
+}
+
+// GET .../windows: the part of the content calendar that constrains posts.
+Json WindowsJson(const storage::PlanDocuments& docs) {
+  const Json empty = Json::object();
+  const Json& calendar =
+      docs.content_calendar && docs.content_calendar->is_object() ? *docs.content_calendar : empty;
+  return Json{{"release_windows", calendar.value("release_windows", Json::array())},
+              {"peak_windows", calendar.value("peak_windows", Json::array())},
+              {"blackouts", calendar.value("blackouts", Json::array())},
+              {"rules", calendar.value("rules", Json::object())},
+              {"version", docs.version},
+              {"updated_at", docs.updated_at.empty() ? Json(nullptr) : Json(docs.updated_at)}};
 }
 
 std::string SessionCookie(const std::string& token, int64_t max_age_seconds) {
@@ -696,6 +764,98 @@ std::vector<Route> Api::Routes() {
                 }));
         std::map<std::string, std::string> names;
         return Ok(WorkstreamJson(store, w, names));
+      });
+
+  // ---- scheduling: milestones (the plan), posts and windows (the content calendar) ----
+  add("GET", "/api/v1/activations/{activation_id}/milestones", true,
+      [&store](ApiRequest& r) -> Result<ApiResponse> {
+        TUTTI_ASSIGN_OR_RETURN(auto a, VisibleActivation(store, r));
+        TUTTI_ASSIGN_OR_RETURN(auto docs, store.GetPlanDocuments(a.id));
+        return Ok(MilestonesJson(docs, store.clock().Now()));
+      });
+
+  add("PUT", "/api/v1/activations/{activation_id}/milestones", true,
+      [&store](ApiRequest& r) -> Result<ApiResponse> {
+        const std::string& id = r.PathParam("activation_id");
+        TUTTI_RETURN_IF_ERROR(CheckId(id, "act", "activation"));
+        TUTTI_ASSIGN_OR_RETURN(Json body, Body(r));
+        TUTTI_ASSIGN_OR_RETURN(std::optional<int64_t> version, ExpectedVersion(r, body, 0));
+        // A plan is accepted only if it computes now: cycles and DST gaps are refused here, not
+        // discovered by the next reader.
+        Instant now = store.clock().Now();
+        TUTTI_RETURN_IF_ERROR(ComputeStoredPlan(body, now).status());
+        TUTTI_ASSIGN_OR_RETURN(
+            auto docs,
+            store.PutPlanDocument(id, "plan", body, version, ActorOf(r),
+                                  Require(Caller(r), &governance::CanEditBrief,
+                                          "only those who edit the brief change the plan")));
+        return Ok(MilestonesJson(docs, now));
+      });
+
+  add("POST", "/api/v1/activations/{activation_id}/milestones/what-if", true,
+      [&store](ApiRequest& r) -> Result<ApiResponse> {
+        TUTTI_ASSIGN_OR_RETURN(auto a, VisibleActivation(store, r));
+        TUTTI_ASSIGN_OR_RETURN(Json body, Body(r));
+        TUTTI_RETURN_IF_ERROR(RejectUnknownFields(body, {"delay"}));
+        if (!body.contains("delay")) return InvalidArgument("is required", "delay", "required");
+        const Json& delay = body["delay"];
+        TUTTI_RETURN_IF_ERROR(RequireObject(delay, "delay"));
+        TUTTI_RETURN_IF_ERROR(RejectUnknownFields(delay, {"id", "by"}, "delay"));
+        for (const char* key : {"id", "by"}) {
+          if (!delay.contains(key)) {
+            return InvalidArgument("is required", JoinPath("delay", key), "required");
+          }
+        }
+        TUTTI_ASSIGN_OR_RETURN(std::string milestone, ReadString(delay["id"], "delay.id", 1, 200));
+        TUTTI_ASSIGN_OR_RETURN(std::string by_text, ReadString(delay["by"], "delay.by", 1, 32));
+        Result<scheduling::PlanDuration> by = scheduling::ParseDuration(by_text);
+        if (!by.ok()) return std::move(Status(by.status())).WithField("delay.by");
+        TUTTI_ASSIGN_OR_RETURN(auto docs, store.GetPlanDocuments(a.id));
+        if (!docs.plan) {
+          return Status(StatusCode::kFailedPrecondition,
+                        "this activation has no plan yet; PUT one to its milestones first", {},
+                        "no_plan");
+        }
+        TUTTI_ASSIGN_OR_RETURN(scheduling::Plan plan, scheduling::ParsePlan(*docs.plan));
+        Result<scheduling::DelayImpact> impact =
+            scheduling::DelayMilestone(plan, store.clock().Now(), milestone, *by);
+        if (impact.status().code() == StatusCode::kNotFound) {
+          return InvalidArgument("the plan has no milestone \"" + milestone + "\"", "delay.id",
+                                 "unknown_milestone");
+        }
+        if (!impact.ok()) return impact.status();
+        return Ok(Json{{"schedule", scheduling::ScheduleToJson(impact->schedule)},
+                       {"pushed_past_launch", impact->pushed_past_launch},
+                       {"markets_missed", impact->markets_missed}});
+      });
+
+  add("GET", "/api/v1/activations/{activation_id}/posts", true,
+      [&store](ApiRequest& r) -> Result<ApiResponse> {
+        TUTTI_ASSIGN_OR_RETURN(auto a, VisibleActivation(store, r));
+        TUTTI_ASSIGN_OR_RETURN(auto docs, store.GetPlanDocuments(a.id));
+        return Ok(PostsJson(docs));
+      });
+
+  add("PUT", "/api/v1/activations/{activation_id}/posts", true,
+      [&store](ApiRequest& r) -> Result<ApiResponse> {
+        const std::string& id = r.PathParam("activation_id");
+        TUTTI_RETURN_IF_ERROR(CheckId(id, "act", "activation"));
+        TUTTI_ASSIGN_OR_RETURN(Json body, Body(r));
+        TUTTI_ASSIGN_OR_RETURN(std::optional<int64_t> version, ExpectedVersion(r, body, 0));
+        TUTTI_RETURN_IF_ERROR(CheckStoredCalendar(body).status());
+        TUTTI_ASSIGN_OR_RETURN(
+            auto docs, store.PutPlanDocument(
+                           id, "content_calendar", body, version, ActorOf(r),
+                           Require(Caller(r), &governance::CanEditBrief,
+                                   "only those who edit the brief change the content calendar")));
+        return Ok(PostsJson(docs));
+      });
+
+  add("GET", "/api/v1/activations/{activation_id}/windows", true,
+      [&store](ApiRequest& r) -> Result<ApiResponse> {
+        TUTTI_ASSIGN_OR_RETURN(auto a, VisibleActivation(store, r));
+        TUTTI_ASSIGN_OR_RETURN(auto docs, store.GetPlanDocuments(a.id));
+        return Ok(WindowsJson(docs));
       });
 
   // ---- playbooks ----

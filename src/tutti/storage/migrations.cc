@@ -118,6 +118,18 @@ CREATE TABLE audit_log (
 CREATE INDEX audit_entity ON audit_log(entity_type, entity_id, seq);
 CREATE INDEX audit_activation ON audit_log(activation_id, seq);
 )sql"},
+      // The scheduling documents of an activation, stored as the JSON the engines accept
+      // (docs/scheduling.md) so that storage stays engine-agnostic. One row per activation; one
+      // version for both documents (optimistic concurrency, like activations.version).
+      {2, "activation_plans", R"sql(
+CREATE TABLE activation_plans (
+  activation_id TEXT PRIMARY KEY REFERENCES activations(id),
+  plan TEXT,
+  content_calendar TEXT,
+  version BIGINT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -197,6 +197,22 @@ Result<ParticipationRecord> LoadParticipation(SqlSession& s, const std::string& 
                &ParticipationFromRow, "participation");
 }
 
+// The stored documents of an activation; empty documents at version 0 when it has none yet.
+Result<PlanDocuments> LoadPlanDocuments(SqlSession& s, const std::string& activation_id) {
+  PlanDocuments out;
+  out.activation_id = activation_id;
+  TUTTI_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT plan, content_calendar, version, updated_at "
+                                            "FROM activation_plans WHERE activation_id = ?",
+                                            {activation_id}));
+  if (rows.empty()) return out;
+  const Row& r = rows.front();
+  if (!r.IsNull(0)) out.plan = ParseStored(r.Text(0));
+  if (!r.IsNull(1)) out.content_calendar = ParseStored(r.Text(1));
+  out.version = r.Int(2);
+  out.updated_at = r.Text(3);
+  return out;
+}
+
 // The people a workstream names must belong to the activation: its host or a partner in it.
 Status CheckMembers(SqlSession& s, const ActivationRecord& a, const Json& fields) {
   std::vector<std::pair<std::string, std::string>> people;  // id, field
@@ -790,6 +806,66 @@ Result<ActivationRecord> Store::UpdateActivation(const std::string& id, const Js
     TUTTI_RETURN_IF_ERROR(Append(s, std::move(e)));
     out = std::move(after);
     return OkStatus();
+  }));
+  return out;
+}
+
+// ---- scheduling documents ----
+
+Result<PlanDocuments> Store::GetPlanDocuments(const std::string& activation_id) {
+  Result<PlanDocuments> out = NotFound("activation not found");
+  TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kRead, [&](SqlSession& s) -> Status {
+    TUTTI_ASSIGN_OR_RETURN(auto exists,
+                           s.Query("SELECT 1 FROM activations WHERE id = ?", {activation_id}));
+    if (exists.empty()) return OkStatus();
+    out = LoadPlanDocuments(s, activation_id);
+    return out.status();
+  }));
+  return out;
+}
+
+Result<PlanDocuments> Store::PutPlanDocument(const std::string& activation_id,
+                                             const std::string& which, const Json& document,
+                                             std::optional<int64_t> expected_version,
+                                             const Actor& actor, const Authorize& authorize) {
+  // The column name is spliced into SQL below, so it comes from this fixed list only.
+  if (which != "plan" && which != "content_calendar") {
+    return InvalidArgument("unknown scheduling document '" + which + "'", "which");
+  }
+  Result<PlanDocuments> out = NotFound("activation not found");
+  TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kWrite, [&](SqlSession& s) -> Status {
+    // Locking the activation row (PostgreSQL) serialises writers of its documents, including two
+    // first writers that would otherwise both try to insert the row.
+    TUTTI_ASSIGN_OR_RETURN(ActivationRecord a, LoadActivation(s, activation_id, true));
+    TUTTI_RETURN_IF_ERROR(authorize(a));
+    TUTTI_ASSIGN_OR_RETURN(PlanDocuments before, LoadPlanDocuments(s, activation_id));
+    if (expected_version && *expected_version != before.version) {
+      return Conflict("the activation's " + which + " was changed by someone else (version " +
+                          std::to_string(before.version) + ", you sent " +
+                          std::to_string(*expected_version) + "); reload and retry",
+                      "version");
+    }
+    std::string now = Now();
+    if (before.version == 0) {
+      TUTTI_RETURN_IF_ERROR(s.Execute("INSERT INTO activation_plans (activation_id, " + which +
+                                          ", version, updated_at) VALUES (?, ?, 1, ?)",
+                                      {activation_id, document.dump(), now})
+                                .status());
+    } else {
+      TUTTI_RETURN_IF_ERROR(s.Execute("UPDATE activation_plans SET " + which +
+                                          " = ?, version = version + 1, updated_at = ? "
+                                          "WHERE activation_id = ?",
+                                      {document.dump(), now, activation_id})
+                                .status());
+    }
+    const std::optional<Json>& previous = which == "plan" ? before.plan : before.content_calendar;
+    AuditEntry e = Entry(actor, which, activation_id, "updated");
+    e.activation_id = activation_id;
+    if (previous) e.before = previous->dump();
+    e.after = document.dump();
+    TUTTI_RETURN_IF_ERROR(Append(s, std::move(e)));
+    out = LoadPlanDocuments(s, activation_id);
+    return out.status();
   }));
   return out;
 }

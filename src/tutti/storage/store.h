@@ -115,6 +115,18 @@ struct PlaybookRecord {
   std::string created_at;
 };
 
+// The scheduling documents of an activation (docs/scheduling.md): the plan that ParsePlan reads
+// and the content calendar that ParseContentCalendar reads (posts, windows, blackouts, rules).
+// Stored as given, validated by the caller; storage does not know the engines. `version` counts
+// changes to either document (0 and both absent while none was ever stored).
+struct PlanDocuments {
+  std::string activation_id;
+  std::optional<Json> plan;
+  std::optional<Json> content_calendar;
+  int64_t version = 0;
+  std::string updated_at;  // empty while version is 0
+};
+
 struct SessionRecord {
   UserRecord user;
   std::string expires_at;
@@ -192,6 +204,18 @@ class Store {
   Result<ActivationRecord> UpdateActivation(const std::string& id, const Json& patch,
                                             std::optional<int64_t> expected_version,
                                             const Actor& actor, const Authorize& authorize);
+
+  // The activation's scheduling documents; an activation without any yields empty documents at
+  // version 0. kNotFound only when the activation itself does not exist.
+  Result<PlanDocuments> GetPlanDocuments(const std::string& activation_id);
+  // Replaces one document, `which` = "plan" or "content_calendar" (kInvalidArgument otherwise),
+  // keeping the other, and bumps the version. `expected_version` guards against lost updates
+  // (kAborted when stale; 0 means "none stored yet"). Audited as entity `which`, id the
+  // activation, action "updated", before/after the document.
+  Result<PlanDocuments> PutPlanDocument(const std::string& activation_id, const std::string& which,
+                                        const Json& document,
+                                        std::optional<int64_t> expected_version, const Actor& actor,
+                                        const Authorize& authorize);
 
   Result<ParticipationRecord> AddParticipant(const std::string& activation_id,
                                              const std::string& org_id, const std::string& role,
