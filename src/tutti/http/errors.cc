@@ -82,16 +82,3 @@ Json ErrorEnvelopeForHttpStatus(int http_status) {
 }
 
 }  // namespace tutti::http
-
-namespace tutti::embedded {
-std::string_view OpenApiDocument();
-}
-
-#include "tutti/http/api.h"
-
-namespace tutti::http {
-const Json& OpenApiDocument() {
-  static const Json document = Json::parse(tutti::embedded::OpenApiDocument());
-  return document;
-}
-}  // namespace tutti::http

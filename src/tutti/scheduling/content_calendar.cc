@@ -48,20 +48,6 @@ std::string FormatSpan(Span span) {
   return out;
 }
 
-// FormatInstant's exact text ("2026-06-01T13:00:00.250Z") without its stream: a dense calendar
-// formats hundreds of thousands of instants into messages, and date::format's ostringstream was
-// the largest single cost of DetectConflicts.
-std::string FormatUtc(Instant instant) {
-  std::string text = FormatInstantSeconds(instant);
-  const auto ms = (instant - std::chrono::floor<std::chrono::seconds>(instant)).count();
-  text.back() = '.';
-  text.push_back(static_cast<char>('0' + ms / 100));
-  text.push_back(static_cast<char>('0' + ms / 10 % 10));
-  text.push_back(static_cast<char>('0' + ms % 10));
-  text.push_back('Z');
-  return text;
-}
-
 std::string JoinIds(const std::vector<std::string>& ids) {
   std::string out;
   for (size_t i = 0; i < ids.size() && i < kMaxIdsInMessage; ++i) out += (i ? ", " : "") + ids[i];
@@ -172,13 +158,15 @@ RefreshCheck CheckRefresh(const RefreshConstraint& c, Instant t) {
 std::string RefreshMessage(const RefreshConstraint& c, const std::string& target, Instant t,
                            const RefreshCheck& check) {
   std::string rule = "it needs " + FormatSpan(c.min_lead) + " after the latest " + c.name +
-                     " refresh (every " + FormatSpan(c.period) + " from " + FormatUtc(c.anchor) +
-                     "); earliest acceptable " + FormatUtc(check.earliest_ok);
+                     " refresh (every " + FormatSpan(c.period) + " from " +
+                     FormatInstant(c.anchor) + "); earliest acceptable " +
+                     FormatInstant(check.earliest_ok);
   if (!check.last_refresh) {
-    return target + " at " + FormatUtc(t) + " is before the first " + c.name + " refresh; " + rule;
+    return target + " at " + FormatInstant(t) + " is before the first " + c.name + " refresh; " +
+           rule;
   }
-  return target + " at " + FormatUtc(t) + " is " + FormatSpan(t - *check.last_refresh) +
-         " after the " + c.name + " refresh at " + FormatUtc(*check.last_refresh) + "; " + rule;
+  return target + " at " + FormatInstant(t) + " is " + FormatSpan(t - *check.last_refresh) +
+         " after the " + c.name + " refresh at " + FormatInstant(*check.last_refresh) + "; " + rule;
 }
 
 bool IsLowerHex(std::string_view s) {
@@ -194,7 +182,7 @@ Status Required(const std::string& value, const std::string& path) {
 Status CheckInterval(Instant start, Instant end, const std::string& path) {
   if (start < end) return OkStatus();
   return InvalidArgument(
-      "must be after start " + FormatUtc(start) + " (intervals are [start, end))",
+      "must be after start " + FormatInstant(start) + " (intervals are [start, end))",
       JoinPath(path, "end"), "empty_interval");
 }
 
@@ -510,11 +498,11 @@ class Detector {
                  post(i).at);
       if (!loc.restricted || loc.inside) continue;
       const Post& p = post(i);
-      std::string message = p.id + " at " + FormatUtc(p.at) +
+      std::string message = p.id + " at " + FormatInstant(p.at) +
                             " is outside every release window for " + p.platform + " in " +
                             p.market;
-      message +=
-          loc.next_start ? "; the next opens " + FormatUtc(*loc.next_start) : "; no later window";
+      message += loc.next_start ? "; the next opens " + FormatInstant(*loc.next_start)
+                                : "; no later window";
       Add(ConflictKind::kOutsideWindow, Severity::kError, {p.id}, p.at, Slash(p.platform, p.market),
           std::move(message))
           .earliest_ok = loc.next_start;
@@ -535,9 +523,9 @@ class Detector {
                  post(i).at);
       if (!loc.restricted || loc.inside) continue;
       const Post& p = post(i);
-      std::string message = p.id + " at " + FormatUtc(p.at) + " is outside " + p.partner +
+      std::string message = p.id + " at " + FormatInstant(p.at) + " is outside " + p.partner +
                             "'s peak-engagement windows on " + p.platform;
-      if (loc.next_start) message += "; the next starts " + FormatUtc(*loc.next_start);
+      if (loc.next_start) message += "; the next starts " + FormatInstant(*loc.next_start);
       Add(ConflictKind::kOffPeak, Severity::kInfo, {p.id}, p.at, Slash(p.partner, p.platform),
           std::move(message))
           .earliest_ok = loc.next_start;
@@ -562,8 +550,8 @@ class Detector {
         }
         const Post& p = posts[*it];
         Add(ConflictKind::kInBlackout, Severity::kError, {p.id}, p.at, b.name,
-            p.id + " at " + FormatUtc(p.at) + " is inside the blackout " + b.name + " [" +
-                FormatUtc(b.start) + ", " + FormatUtc(b.end) + ")")
+            p.id + " at " + FormatInstant(p.at) + " is inside the blackout " + b.name + " [" +
+                FormatInstant(b.start) + ", " + FormatInstant(b.end) + ")")
             .earliest_ok = b.end;
       }
     }
@@ -655,8 +643,8 @@ class Detector {
       for (const AssetRef& a : p.assets) {
         if (p.at >= a.due) continue;
         Add(ConflictKind::kAssetLate, Severity::kError, {p.id}, p.at, a.ref,
-            p.id + " at " + FormatUtc(p.at) + " is " + FormatSpan(a.due - p.at) +
-                " before its asset " + a.ref + " is due at " + FormatUtc(a.due))
+            p.id + " at " + FormatInstant(p.at) + " is " + FormatSpan(a.due - p.at) +
+                " before its asset " + a.ref + " is due at " + FormatInstant(a.due))
             .earliest_ok = a.due;
       }
     }
@@ -683,8 +671,8 @@ class Detector {
       auto flush = [&] {
         if (burst.empty()) return;
         std::string message = std::to_string(burst_last - burst_lo + 1) + " posts on " +
-                              r.platform + " between " + FormatUtc(post(list[burst_lo]).at) +
-                              " and " + FormatUtc(post(list[burst_last]).at) +
+                              r.platform + " between " + FormatInstant(post(list[burst_lo]).at) +
+                              " and " + FormatInstant(post(list[burst_last]).at) +
                               " exceed the limit of " + std::to_string(r.max_posts) + " per " +
                               FormatSpan(r.window) + "; over the limit: " + JoinIds(burst);
         Add(ConflictKind::kRateLimit, Severity::kError, std::move(burst), burst_at, subject,
@@ -894,11 +882,11 @@ Json ConflictsToJson(const std::vector<Finding>& findings) {
   for (const Finding& f : findings) {
     Json item{{"kind", ConflictKindName(f.kind)},
               {"severity", SeverityName(f.severity)},
-              {"at", FormatUtc(f.at)},
+              {"at", FormatInstant(f.at)},
               {"post_ids", f.post_ids}};
     if (!f.launch.empty()) item["launch"] = f.launch;
     if (!f.subject.empty()) item["subject"] = f.subject;
-    if (f.earliest_ok) item["earliest_ok"] = FormatUtc(*f.earliest_ok);
+    if (f.earliest_ok) item["earliest_ok"] = FormatInstant(*f.earliest_ok);
     item["message"] = f.message;
     list.push_back(std::move(item));
     switch (f.severity) {

@@ -39,6 +39,29 @@ std::vector<std::string> SplitScopes(const std::string& text) {
   return out;
 }
 
+OrgRecord OrgFromRow(const Row& r) { return OrgRecord{r.Text(0), r.Text(1), r.Text(2), r.Text(3)}; }
+
+// Name, objective and status are columns of their own; the rest of the document is `brief`.
+std::string BriefColumn(const Json& document) {
+  Json brief = document;
+  for (const char* key : {"name", "objective", "status"}) brief.erase(key);
+  return brief.dump();
+}
+
+Status InsertActivation(SqlSession& s, const std::string& id, const std::string& host_org_id,
+                        const Json& document, const std::optional<std::string>& playbook_id,
+                        const std::string& created_by, const std::string& now) {
+  return s
+      .Execute(
+          "INSERT INTO activations (id, host_org_id, name, objective, status, brief, "
+          "version, playbook_id, created_by, created_at, updated_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
+          {id, host_org_id, document.at("name").get<std::string>(),
+           document.at("objective").get<std::string>(), document.at("status").get<std::string>(),
+           BriefColumn(document), OrNull(playbook_id), created_by, now, now})
+      .status();
+}
+
 constexpr char kUserColumns[] =
     "u.id, u.org_id, o.name, o.kind, u.email, u.name, u.role, u.password_hash, u.disabled, "
     "u.created_at, u.updated_at FROM users u JOIN orgs o ON o.id = u.org_id";
@@ -390,12 +413,8 @@ Result<OrgRecord> Store::CreateOrg(const std::string& name, const std::string& k
 Result<OrgRecord> Store::GetOrg(const std::string& id) {
   Result<OrgRecord> out = NotFound("organisation not found");
   TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kRead, [&](SqlSession& s) -> Status {
-    out = First(
-        s.Query("SELECT id, name, kind, created_at FROM orgs WHERE id = ?", {id}),
-        +[](const Row& r) {
-          return OrgRecord{r.Text(0), r.Text(1), r.Text(2), r.Text(3)};
-        },
-        "organisation");
+    out = First(s.Query("SELECT id, name, kind, created_at FROM orgs WHERE id = ?", {id}),
+                &OrgFromRow, "organisation");
     return OkStatus();
   }));
   return out;
@@ -404,12 +423,8 @@ Result<OrgRecord> Store::GetOrg(const std::string& id) {
 Result<OrgRecord> Store::FindOrgByName(const std::string& name) {
   Result<OrgRecord> out = NotFound("organisation not found");
   TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kRead, [&](SqlSession& s) -> Status {
-    out = First(
-        s.Query("SELECT id, name, kind, created_at FROM orgs WHERE name = ?", {name}),
-        +[](const Row& r) {
-          return OrgRecord{r.Text(0), r.Text(1), r.Text(2), r.Text(3)};
-        },
-        "organisation '" + name + "'");
+    out = First(s.Query("SELECT id, name, kind, created_at FROM orgs WHERE name = ?", {name}),
+                &OrgFromRow, "organisation '" + name + "'");
     return OkStatus();
   }));
   return out;
@@ -420,7 +435,7 @@ Result<std::vector<OrgRecord>> Store::ListOrgs() {
   TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kRead, [&](SqlSession& s) -> Status {
     TUTTI_ASSIGN_OR_RETURN(auto rows,
                            s.Query("SELECT id, name, kind, created_at FROM orgs ORDER BY name"));
-    for (const Row& r : rows) out.push_back({r.Text(0), r.Text(1), r.Text(2), r.Text(3)});
+    for (const Row& r : rows) out.push_back(OrgFromRow(r));
     return OkStatus();
   }));
   return out;
@@ -714,18 +729,8 @@ Result<ActivationRecord> Store::CreateActivation(const std::string& host_org_id,
   std::string id = NewId("act");
   Result<ActivationRecord> out = Internal("activation not created");
   TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kWrite, [&](SqlSession& s) -> Status {
-    std::string now = Now();
-    Json brief = document;
-    for (const char* key : {"name", "objective", "status"}) brief.erase(key);
     TUTTI_RETURN_IF_ERROR(
-        s.Execute(
-             "INSERT INTO activations (id, host_org_id, name, objective, status, brief, "
-             "version, playbook_id, created_by, created_at, updated_at) "
-             "VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
-             {id, host_org_id, document.at("name").get<std::string>(),
-              document.at("objective").get<std::string>(), document.at("status").get<std::string>(),
-              brief.dump(), OrNull(playbook_id), actor.id, now, now})
-            .status());
+        InsertActivation(s, id, host_org_id, document, playbook_id, actor.id, Now()));
     out = LoadActivation(s, id, false);
     TUTTI_RETURN_IF_ERROR(out.status());
     AuditEntry e = Entry(actor, "activation", id, "created");
@@ -789,14 +794,12 @@ Result<ActivationRecord> Store::UpdateActivation(const std::string& id, const Js
                       "version");
     }
     Json document = core::ApplyActivationPatch(before.document, patch);
-    Json brief = document;
-    for (const char* key : {"name", "objective", "status"}) brief.erase(key);
     std::string now = Now();
     TUTTI_RETURN_IF_ERROR(
         s.Execute("UPDATE activations SET name = ?, objective = ?, status = ?, brief = ?, "
                   "version = version + 1, updated_at = ? WHERE id = ?",
                   {document["name"].get<std::string>(), document["objective"].get<std::string>(),
-                   document["status"].get<std::string>(), brief.dump(), now, id})
+                   document["status"].get<std::string>(), BriefColumn(document), now, id})
             .status());
     TUTTI_ASSIGN_OR_RETURN(ActivationRecord after, LoadActivation(s, id, false));
     AuditEntry e = Entry(actor, "activation", id, "updated");
@@ -1027,21 +1030,7 @@ Result<WorkstreamRecord> Store::CreateWorkstream(const std::string& activation_i
                        fields.value("raci", Json::array()),
                        now,
                        now};
-    Status inserted =
-        s.Execute(
-             "INSERT INTO workstreams (id, activation_id, kind, name, primary_owner_id, "
-             "raci, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-             {w.id, activation_id, w.kind, w.name, w.primary_owner_id, w.raci.dump(), now, now})
-            .status();
-    if (inserted.code() == StatusCode::kAlreadyExists) {
-      return AlreadyExists("this activation already has a workstream named '" + w.name + "'",
-                           "name");
-    }
-    TUTTI_RETURN_IF_ERROR(inserted);
-    AuditEntry e = Entry(actor, "workstream", w.id, "created");
-    e.activation_id = activation_id;
-    e.after = WorkstreamState(w).dump();
-    TUTTI_RETURN_IF_ERROR(Append(s, std::move(e)));
+    TUTTI_RETURN_IF_ERROR(InsertWorkstream(s, w, actor));
     out = std::move(w);
     return OkStatus();
   }));
@@ -1124,6 +1113,24 @@ Result<WorkstreamRecord> Store::UpdateWorkstream(
     return OkStatus();
   }));
   return out;
+}
+
+Status Store::InsertWorkstream(SqlSession& s, const WorkstreamRecord& w, const Actor& actor) {
+  Status inserted =
+      s.Execute(
+           "INSERT INTO workstreams (id, activation_id, kind, name, primary_owner_id, "
+           "raci, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+           {w.id, w.activation_id, w.kind, w.name, w.primary_owner_id, w.raci.dump(), w.created_at,
+            w.updated_at})
+          .status();
+  if (inserted.code() == StatusCode::kAlreadyExists) {
+    return AlreadyExists("this activation already has a workstream named '" + w.name + "'", "name");
+  }
+  TUTTI_RETURN_IF_ERROR(inserted);
+  AuditEntry e = Entry(actor, "workstream", w.id, "created");
+  e.activation_id = w.activation_id;
+  e.after = WorkstreamState(w).dump();
+  return Append(s, std::move(e));
 }
 
 // ---- playbooks ----
@@ -1209,16 +1216,8 @@ Result<ActivationRecord> Store::InstantiatePlaybook(const PlaybookRecord& playbo
   TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kWrite, [&](SqlSession& s) -> Status {
     std::string now = Now();
     Json document = core::ActivationDocumentFromTemplate(playbook.template_document, name);
-    Json brief = document;
-    for (const char* key : {"name", "objective", "status"}) brief.erase(key);
     TUTTI_RETURN_IF_ERROR(
-        s.Execute(
-             "INSERT INTO activations (id, host_org_id, name, objective, status, brief, "
-             "version, playbook_id, created_by, created_at, updated_at) "
-             "VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)",
-             {id, playbook.org_id, name, document["objective"].get<std::string>(),
-              document["status"].get<std::string>(), brief.dump(), playbook.id, actor.id, now, now})
-            .status());
+        InsertActivation(s, id, playbook.org_id, document, playbook.id, actor.id, now));
     AuditEntry created = Entry(actor, "activation", id, "created_from_playbook");
     created.activation_id = id;
     created.after = document.dump();
@@ -1233,15 +1232,7 @@ Result<ActivationRecord> Store::InstantiatePlaybook(const PlaybookRecord& playbo
                          raci,
                          now,
                          now};
-      TUTTI_RETURN_IF_ERROR(
-          s.Execute("INSERT INTO workstreams (id, activation_id, kind, name, primary_owner_id, "
-                    "raci, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    {w.id, id, w.kind, w.name, w.primary_owner_id, w.raci.dump(), now, now})
-              .status());
-      AuditEntry e = Entry(actor, "workstream", w.id, "created");
-      e.activation_id = id;
-      e.after = WorkstreamState(w).dump();
-      TUTTI_RETURN_IF_ERROR(Append(s, std::move(e)));
+      TUTTI_RETURN_IF_ERROR(InsertWorkstream(s, w, actor));
     }
     out = LoadActivation(s, id, false);
     return out.status();

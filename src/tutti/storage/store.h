@@ -263,6 +263,8 @@ class Store {
 
  private:
   Status Append(SqlSession& s, governance::AuditEntry entry);
+  // Inserts a workstream and appends its "created" entry (kAlreadyExists on a taken name).
+  Status InsertWorkstream(SqlSession& s, const WorkstreamRecord& w, const Actor& actor);
   std::string Now() const { return FormatInstant(clock_.Now()); }
 
   Database& db_;
