@@ -50,21 +50,32 @@ Json CloseCalendar() {
 
 class PlanApi : public ::testing::Test {
  protected:
+  // The demo activation comes with a plan and a calendar; these tests start from an activation
+  // without either, shared with StreamCo so that a partner can read it.
   void SetUp() override {
     Status started = server_.Start();
     ASSERT_TRUE(started.ok()) << started.ToString();
+    Reply created = http().Post("/api/v1/activations", token(demo::kOlivia),
+                                Json{{"name", "Plan test"}, {"objective", "lead_generation"}});
+    ASSERT_EQ(created.status, 201) << created;
+    activation_ = created.json["id"];
+    Reply joined =
+        http().Post("/api/v1/activations/" + activation_ + "/partners", token(demo::kOlivia),
+                    Json{{"org_id", demo().streamco}, {"role", "media"}});
+    ASSERT_EQ(joined.status, 201) << joined;
   }
   HttpClient& http() { return server_.client(); }
   const DemoWorld& demo() { return server_.demo(); }
   const std::string& token(const std::string& email) { return server_.Token(email); }
   std::string DemoPath(const std::string& rest) {
-    return "/api/v1/activations/" + demo().activation + rest;
+    return "/api/v1/activations/" + activation_ + rest;
   }
   Reply PutPlan(const Json& plan, const std::string& who = demo::kOlivia) {
     return http().Put(DemoPath("/milestones"), token(who), plan);
   }
 
   TestServer server_;
+  std::string activation_;
 };
 
 TEST_F(PlanApi, StoredPlanIsComputedAgainstTheServersClock) {
@@ -182,13 +193,13 @@ TEST_F(PlanApi, EveryChangeIsAuditedWithBeforeAndAfter) {
   next["milestones"][2]["duration"] = "2h";
   ASSERT_EQ(PutPlan(next).status, 200);
 
-  Reply audit = http().Get("/api/v1/audit?entity_type=plan&entity_id=" + demo().activation,
-                           token(demo::kSam));
+  Reply audit =
+      http().Get("/api/v1/audit?entity_type=plan&entity_id=" + activation_, token(demo::kSam));
   ASSERT_EQ(audit.status, 200) << audit;
   const Json& items = audit.json["items"];
   ASSERT_EQ(items.size(), 2u) << audit;
   EXPECT_EQ(items[0]["action"], "updated");
-  EXPECT_EQ(items[0]["activation_id"], demo().activation);
+  EXPECT_EQ(items[0]["activation_id"], activation_);
   EXPECT_EQ(items[0]["actor_id"], demo().User(demo::kOlivia));
   EXPECT_TRUE(items[0]["before"].is_null()) << audit;
   EXPECT_EQ(items[0]["after"], IssuePlan());
@@ -240,7 +251,7 @@ TEST_F(PlanApi, StoredPlanThatNoLongerComputesReportsTheEngineError) {
   // Stored behind the API's back, as a tz database update could leave a once-valid plan.
   const storage::Actor olivia{demo().User(demo::kOlivia), demo().host_org};
   ASSERT_TRUE(server_.store()
-                  .PutPlanDocument(demo().activation, "plan", CyclicPlan(), std::nullopt, olivia,
+                  .PutPlanDocument(activation_, "plan", CyclicPlan(), std::nullopt, olivia,
                                    [](const storage::ActivationRecord&) { return OkStatus(); })
                   .ok());
   Reply got = http().Get(DemoPath("/milestones"), token(demo::kOlivia));
@@ -283,9 +294,8 @@ TEST_F(PlanApi, PostsAreStoredWithTheirFindingsAndWindowsAreReadable) {
   EXPECT_EQ(duplicate.ErrorField(), "posts[1].id") << duplicate;
   EXPECT_EQ(server_.AuditCount(), entries);
 
-  Reply audit =
-      http().Get("/api/v1/audit?entity_type=content_calendar&entity_id=" + demo().activation,
-                 token(demo::kFelix));
+  Reply audit = http().Get("/api/v1/audit?entity_type=content_calendar&entity_id=" + activation_,
+                           token(demo::kFelix));
   ASSERT_EQ(audit.json["items"].size(), 1u) << audit;
   EXPECT_EQ(audit.json["items"][0]["after"], CloseCalendar());
 }
