@@ -56,6 +56,9 @@ struct Prepared {
   std::string read_key_token;  // kKey's credential
   std::string revocable_key;   // a StreamCo key the DELETE row revokes
   std::string host_playbook;   // a playbook saved from the demo activation
+  std::string sam_feed;        // Sam's own calendar feed
+  std::string sam_feed_token;  // its secret
+  std::string streamco_feed;   // StreamCo's organisation feed, created by Sam
 };
 
 struct Context {
@@ -90,12 +93,23 @@ Json ExamplePlan() {
                    {"id": "legal", "duration": "90m"}]})");
 }
 
-Json ExampleCalendar() {
-  return Json::parse(R"({"posts": [
-      {"id": "p1", "partner": "streamco", "platform": "instagram", "market": "US",
-       "at": "2026-06-01T13:00:00Z"}],
+Json ExampleCalendar(const Context& c) {
+  Json calendar = Json::parse(R"({"posts": [
+      {"id": "p1", "platform": "instagram", "market": "US", "at": "2026-06-01T13:00:00Z"}],
     "blackouts": [{"name": "Memorial Day", "start": "2026-05-25T00:00:00Z",
                    "end": "2026-05-26T00:00:00Z"}]})");
+  calendar["posts"][0]["partner"] = c.demo.streamco;
+  return calendar;
+}
+
+// StreamCo's trailer post in the demo calendar, moved.
+Json ExamplePost(const Context&) {
+  return Json{{"platform", "youtube"}, {"market", "US"}, {"at", "2027-01-05T15:00:00Z"}};
+}
+
+Json ExampleWindows(const Context&) {
+  return Json::parse(R"({"blackouts": [{"name": "Memorial Day",
+      "start": "2026-05-25T00:00:00Z", "end": "2026-05-26T00:00:00Z"}]})");
 }
 
 std::string Resolve(const Context& c, const std::string& target) {
@@ -110,6 +124,10 @@ std::string Resolve(const Context& c, const std::string& target) {
   if (target == "hero_workstream") return d.workstreams.at("creative");  // owned by Wanda
   if (target == "revocable_key") return c.prepared.revocable_key;
   if (target == "host_playbook") return c.prepared.host_playbook;
+  if (target == "streamco_post") return "sc-trailer-us";  // in the demo's content calendar
+  if (target == "sam_feed") return c.prepared.sam_feed;
+  if (target == "sam_feed_token") return c.prepared.sam_feed_token;
+  if (target == "streamco_feed") return c.prepared.streamco_feed;
   ADD_FAILURE() << "unknown matrix target " << target;
   return target;
 }
@@ -258,11 +276,38 @@ const std::vector<MatrixRow>& Matrix() {
        {401, 404, 200, 200, 200, 200, 200, 200, 200}},
       {"PUT", "/api/v1/activations/{activation_id}/posts", "the demo's content calendar",
        {{"activation_id", "demo_activation"}}, nullptr,
-       [](const Context&) { return ExampleCalendar(); },
+       &ExampleCalendar,
        {401, 404, 403, 403, 403, 403, 200, 200, 403}},
+      // A partner's people schedule its own posts; another partner may not touch them.
+      {"PUT", "/api/v1/activations/{activation_id}/posts/{post_id}", "StreamCo's demo post",
+       {{"activation_id", "demo_activation"}, {"post_id", "streamco_post"}}, nullptr,
+       &ExamplePost,
+       {401, 404, 200, 200, 403, 403, 200, 200, 403}},
+      {"DELETE", "/api/v1/activations/{activation_id}/posts/{post_id}", "StreamCo's demo post",
+       {{"activation_id", "demo_activation"}, {"post_id", "streamco_post"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 403, 403, 200, 200, 403}},
       {"GET", "/api/v1/activations/{activation_id}/windows", "the demo's windows and blackouts",
        {{"activation_id", "demo_activation"}}, nullptr, nullptr,
        {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"PUT", "/api/v1/activations/{activation_id}/windows", "the demo's windows and blackouts",
+       {{"activation_id", "demo_activation"}}, nullptr, &ExampleWindows,
+       {401, 404, 403, 403, 403, 403, 200, 200, 403}},
+      // ---- calendar feeds: people only, never API keys ----
+      {"GET", "/api/v1/calendar-feeds", "the caller's feeds", {}, nullptr, nullptr,
+       {401, 200, 200, 200, 200, 200, 200, 200, 403}},
+      {"POST", "/api/v1/calendar-feeds", "a feed of one's own", {}, nullptr,
+       [](const Context&) { return Json{{"kind", "user"}}; },
+       {401, 201, 201, 201, 201, 201, 201, 201, 403}},
+      {"DELETE", "/api/v1/calendar-feeds/{feed_id}", "Sam's own feed",
+       {{"feed_id", "sam_feed"}}, nullptr, nullptr,
+       {401, 404, 404, 200, 404, 404, 404, 404, 403}},
+      {"DELETE", "/api/v1/calendar-feeds/{feed_id}", "StreamCo's organisation feed",
+       {{"feed_id", "streamco_feed"}}, nullptr, nullptr,
+       {401, 404, 404, 200, 404, 404, 404, 404, 403}},
+      // The secret in the URL is the credential; whoever holds it reads the feed.
+      {"GET", "/feeds/{feed_token}.ics", "Sam's feed, by its secret URL",
+       {{"feed_token", "sam_feed_token"}}, nullptr, nullptr,
+       {200, 200, 200, 200, 200, 200, 200, 200, 200}},
       // ---- playbooks ----
       {"POST", "/api/v1/activations/{activation_id}/playbooks", "a playbook of the demo",
        {{"activation_id", "demo_activation"}}, nullptr,
@@ -313,6 +358,15 @@ Prepared Prepare(TestServer& server) {
       server.store().PutPlanDocument(d.activation, "plan", ExamplePlan(), std::nullopt, olivia,
                                      [](const storage::ActivationRecord&) { return OkStatus(); });
   EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+  out.sam_feed_token = NewSecretToken("tcf_");
+  auto feed = server.store().CreateCalendarFeed("user", d.streamco, d.User(demo::kSam), "Sam",
+                                                TokenDigest(out.sam_feed_token), sam);
+  EXPECT_TRUE(feed.ok()) << feed.status().ToString();
+  if (feed.ok()) out.sam_feed = feed->id;
+  auto org_feed = server.store().CreateCalendarFeed(
+      "org", d.streamco, d.User(demo::kSam), "StreamCo", TokenDigest(NewSecretToken("tcf_")), sam);
+  EXPECT_TRUE(org_feed.ok()) << org_feed.status().ToString();
+  if (org_feed.ok()) out.streamco_feed = org_feed->id;
   return out;
 }
 
@@ -375,6 +429,8 @@ void ExpectCell(const MatrixRow& row, Principal who, const Reply& reply) {
     EXPECT_TRUE(reply.HasErrorEnvelope()) << reply;
   } else if (want == 204) {
     EXPECT_TRUE(reply.body.empty()) << reply;
+  } else if (reply.Header("Content-Type").starts_with("text/calendar")) {
+    EXPECT_TRUE(reply.body.starts_with("BEGIN:VCALENDAR\r\n")) << reply;
   } else {
     EXPECT_TRUE(reply.json.is_object()) << reply;
   }
@@ -439,9 +495,11 @@ TEST_P(AuthorizationMatrixIds, UnknownAndMalformedIdsAreNotFound) {
   Prepared prepared = Prepare(server);
   Context c{server.demo(), prepared};
   const std::map<std::string, std::string> kPrefixes = {
-      {"activation_id", "act"}, {"org_id", "org"},       {"user_id", "usr"},
-      {"key_id", "key"},        {"workstream_id", "ws"}, {"playbook_id", "pb"}};
+      {"activation_id", "act"}, {"org_id", "org"},     {"user_id", "usr"},  {"key_id", "key"},
+      {"workstream_id", "ws"},  {"playbook_id", "pb"}, {"feed_id", "feed"}, {"feed_token", "tcf"}};
   for (const auto& [name, target] : row.params) {
+    // Post ids are chosen by clients and a PUT to an unknown one creates it.
+    if (!kPrefixes.contains(name)) continue;
     for (const std::string& bad :
          {kPrefixes.at(name) + "_aaaaaaaaaaaaaaaaaaaa", std::string("nope")}) {
       std::map<std::string, std::string> params;

@@ -4,6 +4,7 @@
 #include <date/tz.h>
 
 #include <cstdint>
+#include <fstream>
 #include <string>
 
 namespace tutti {
@@ -136,6 +137,20 @@ Result<Instant> ParseInstant(std::string_view text) {
                     std::chrono::seconds(second) + std::chrono::milliseconds(millis) -
                     std::chrono::minutes(offset_minutes);
   return instant;
+}
+
+std::string TimeZoneDatabaseVersion() {
+  // Built with USE_OS_TZDB, date::get_tzdb().version is often empty; Debian's tzdata ships the
+  // release in the first line of tzdata.zi ("# version 2025b").
+  try {
+    std::string version = date::get_tzdb().version;
+    if (!version.empty() && version != "unknown") return version;
+  } catch (const std::exception&) {
+  }
+  std::ifstream zi("/usr/share/zoneinfo/tzdata.zi");
+  std::string line;
+  if (std::getline(zi, line) && line.starts_with("# version ")) return line.substr(10);
+  return "unknown";
 }
 
 bool IsKnownTimeZone(std::string_view zone) {

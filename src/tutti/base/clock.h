@@ -46,5 +46,7 @@ Result<Instant> ParseInstant(std::string_view text);
 
 // True when `zone` names a zone in the system's IANA tz database ("America/New_York").
 bool IsKnownTimeZone(std::string_view zone);
+// The system tz database's release ("2025b"), or "unknown".
+std::string TimeZoneDatabaseVersion();
 
 }  // namespace tutti

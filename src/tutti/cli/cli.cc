@@ -8,6 +8,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <thread>
 
 #include "tutti/base/crypto.h"
@@ -95,6 +96,14 @@ int Serve(const std::string& db_url, const std::string& listen, const std::strin
   http::ServerConfig config{host, port, web_root, max_body, secure_cookies, threads};
   http::Server server(store, auth, config);
   int bound = Check(server.Bind());
+  // A tz database update since the last start may have moved stored launches: say so up front
+  // (the plan pages show it too, until someone runs `tutti tzdata check --accept`).
+  std::ostringstream launch_report;
+  if (Result<int> moved = CheckStoredLaunches(store, false, launch_report);
+      moved.ok() && *moved > 0) {
+    std::cerr << "tutti serve: warning: the tz database moved stored launches:\n"
+              << launch_report.str();
+  }
 
   std::thread waiter([&server, stop_signals] {
     int signal_number = 0;
@@ -415,6 +424,24 @@ int Run(int argc, char** argv) {
     Check(verifier.Finish());
     std::cout << "audit chain intact: " << verifier.entries() << " entries, head "
               << verifier.entries() << ":" << verifier.head() << "\n";
+  });
+
+  auto* tzdata = app.add_subcommand(
+      "tzdata", "Check stored launches against the system's tz database (after an update)");
+  tzdata->require_subcommand(1);
+  auto* tz_check = tzdata->add_subcommand(
+      "check",
+      "Resolve every stored plan's local launch time again and report launches whose instant "
+      "moved since the plan was stored. Exit 0 when none moved (or with --accept), 1 when some "
+      "did. --accept records the new instants (audited) so that the alert clears");
+  add_db(tz_check);
+  bool accept = false;
+  tz_check->add_flag("--accept", accept, "Record the new instants after reviewing them");
+  tz_check->callback([&] {
+    auto db = OpenAndMigrate(db_url);
+    storage::Store store(*db, SystemClock::Get());
+    int moved = Check(CheckStoredLaunches(store, accept, std::cout));
+    if (moved > 0 && !accept) exit_code = 1;
   });
 
   std::string plan_path, now_text, delay_text;

@@ -293,7 +293,14 @@ Status SeedDemo(storage::Store& store, std::ostream& out) {
     TUTTI_ASSIGN_OR_RETURN(scheduling::Plan parsed, scheduling::ParsePlan(plan));
     TUTTI_ASSIGN_OR_RETURN(scheduling::Schedule schedule, scheduling::ComputeSchedule(parsed, now));
     TUTTI_RETURN_IF_ERROR(
-        store.PutPlanDocument(activation.id, "plan", plan, 0, olivia, allow).status());
+        store
+            .EditPlanDocument(activation.id, "plan", 0, olivia,
+                              [&](const storage::ActivationRecord&, const storage::PlanDocuments&) {
+                                return Result<storage::PlanDocumentUpdate>(
+                                    storage::PlanDocumentUpdate{
+                                        plan, scheduling::LaunchToJson(schedule.launch)});
+                              })
+            .status());
     TUTTI_RETURN_IF_ERROR(store
                               .PutPlanDocument(activation.id, "content_calendar",
                                                DemoContentCalendar(schedule, org_ids), 1, olivia,

@@ -76,6 +76,19 @@ bool CanSavePlaybook(const Principal& p, const ActivationAccess& a) {
   return CanWrite(p) && IsHostOf(p, a) && (p.role == Role::kOwner || p.role == Role::kFacilitator);
 }
 
+bool CanWritePartnerPosts(const Principal& p, const ActivationAccess& a,
+                          const std::string& partner_org_id) {
+  if (CanEditBrief(p, a)) return true;
+  return CanWrite(p) && CanViewActivation(p, a) && p.org_id == partner_org_id &&
+         p.role != Role::kViewer;
+}
+
+bool CanCreateUserFeed(const Principal& p) { return !p.scopes.has_value() && !p.user_id.empty(); }
+
+bool CanManageOrgFeeds(const Principal& p, const std::string& org_id) {
+  return CanCreateUserFeed(p) && CanManageOrgMembers(p, org_id);
+}
+
 bool CanCreateOrg(const Principal& p) {
   return p.org_kind == OrgKind::kHost && p.role == Role::kOwner && !p.scopes.has_value();
 }

@@ -61,6 +61,10 @@ bool CanEditPartnerPrivate(const Principal& p, const ActivationAccess& a,
 bool CanEditWorkstream(const Principal& p, const ActivationAccess& a,
                        const std::string& primary_owner_id);
 bool CanSavePlaybook(const Principal& p, const ActivationAccess& a);
+// The posts of `partner_org_id` in the activation's content calendar: whoever edits the brief,
+// and the organisation's own people (anyone but viewers) when it is the host or a participant.
+bool CanWritePartnerPosts(const Principal& p, const ActivationAccess& a,
+                          const std::string& partner_org_id);
 
 bool CanCreateOrg(const Principal& p);
 bool CanViewOrg(const Principal& p, const std::string& org_id);
@@ -70,6 +74,10 @@ bool CanListOrgMembers(const Principal& p, const std::string& org_id);
 bool CanViewPlaybooks(const Principal& p, const std::string& org_id);
 // Users and API keys of an organisation: its own owners and partner admins.
 bool CanManageOrgMembers(const Principal& p, const std::string& org_id);
+// Calendar feeds belong to people: a user subscribes for themself; an organisation's owners and
+// partner admins create and revoke its shared feeds. API keys do neither.
+bool CanCreateUserFeed(const Principal& p);
+bool CanManageOrgFeeds(const Principal& p, const std::string& org_id);
 
 // An audit entry: about an activation (visible to who sees the activation, narrowed to the host
 // and `visible_org_id` when set) or about an organisation's own objects (visible to members of

@@ -32,6 +32,9 @@ struct ApiRequest {
 struct ApiResponse {
   int status = 200;
   Json body;  // null: no body (204)
+  // A body in another format (an iCalendar feed) is sent as is, with this type, instead of body.
+  std::optional<std::string> raw_body;
+  std::string content_type;
   std::vector<std::pair<std::string, std::string>> headers;
 };
 

@@ -153,6 +153,11 @@ Server::Server(storage::Store& store, AuthService& auth, ServerConfig config)
         if (name == "Set-Cookie" && secure_cookies) header += "; Secure";
         res.set_header(name, header);
       }
+      if (out->raw_body) {
+        res.status = out->status;
+        res.set_content(*out->raw_body, out->content_type);
+        return;
+      }
       WriteJson(res, out->status, out->body);
     };
     if (route.method == "GET")

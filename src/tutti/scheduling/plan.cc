@@ -774,10 +774,31 @@ Result<FallbackVerdict> EvaluateFallback(const Plan& plan, Instant now) {
   return verdict;
 }
 
+Json LaunchToJson(const std::vector<std::pair<std::string, Instant>>& launch) {
+  Json out = Json::object();
+  for (const auto& [market, instant] : launch) out[market] = FormatInstantSeconds(instant);
+  return out;
+}
+
+std::vector<LaunchMove> MovedLaunches(const Json& recorded,
+                                      const std::vector<std::pair<std::string, Instant>>& launch) {
+  std::vector<LaunchMove> moves;
+  if (!recorded.is_object()) return moves;
+  for (const auto& [market, now] : launch) {
+    auto it = recorded.find(market);
+    if (it == recorded.end() || !it->is_string()) continue;
+    Result<Instant> was = ParseInstant(it->get<std::string>());
+    if (!was.ok()) continue;
+    Instant was_seconds = std::chrono::floor<std::chrono::seconds>(*was);
+    if (was_seconds != std::chrono::floor<std::chrono::seconds>(now)) {
+      moves.push_back(LaunchMove{market, was_seconds, now});
+    }
+  }
+  return moves;
+}
+
 Json ScheduleToJson(const Schedule& schedule) {
-  Json launch = Json::object();
-  for (const auto& [market, instant] : schedule.launch)
-    launch[market] = FormatInstantSeconds(instant);
+  Json launch = LaunchToJson(schedule.launch);
   Json milestones = Json::array();
   for (const ScheduledMilestone& m : schedule.milestones) {
     milestones.push_back(Json{{"id", m.id},

@@ -97,4 +97,18 @@ Result<FallbackVerdict> EvaluateFallback(const Plan& plan, Instant now);
 Result<Plan> ParsePlan(const Json& document);
 Json ScheduleToJson(const Schedule& schedule);
 
+// A launch stored as local time + zone is resolved again on every read, so an update of the tz
+// database can move its instant. `recorded` is what an earlier resolution gave, as
+// ScheduleToJson writes "launch" ({"US": "2026-06-01T13:00:00Z"}); the result lists the markets
+// whose instant differs now, in `launch` order. Markets absent on either side, or recorded values
+// that are not instants, are skipped.
+struct LaunchMove {
+  std::string market;
+  Instant was;
+  Instant now;
+};
+std::vector<LaunchMove> MovedLaunches(const Json& recorded,
+                                      const std::vector<std::pair<std::string, Instant>>& launch);
+Json LaunchToJson(const std::vector<std::pair<std::string, Instant>>& launch);
+
 }  // namespace tutti::scheduling

@@ -130,6 +130,26 @@ CREATE TABLE activation_plans (
   updated_at TEXT NOT NULL
 );
 )sql"},
+      // The launch instants a plan resolved to when it was stored or last re-derived, as
+      // {"MARKET": "…Z"}: comparing them with a fresh resolution shows when a tz database update
+      // moved a launch. Calendar feeds: revocable secret-token URLs (only the token's SHA-256 is
+      // kept), per user or per organisation.
+      {3, "resolved_launches_and_calendar_feeds", R"sql(
+ALTER TABLE activation_plans ADD COLUMN resolved_launch TEXT;
+CREATE TABLE calendar_feeds (
+  id TEXT PRIMARY KEY,
+  token_hash TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL CHECK (kind IN ('user', 'org')),
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  user_id TEXT NOT NULL REFERENCES users(id),
+  name TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  revoked_at TEXT,
+  last_used_at TEXT
+);
+CREATE INDEX calendar_feeds_org ON calendar_feeds(org_id);
+CREATE INDEX calendar_feeds_user ON calendar_feeds(user_id);
+)sql"},
   };
   return kMigrations;
 }

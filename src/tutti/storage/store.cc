@@ -221,19 +221,48 @@ Result<ParticipationRecord> LoadParticipation(SqlSession& s, const std::string& 
 }
 
 // The stored documents of an activation; empty documents at version 0 when it has none yet.
+constexpr char kPlanColumns[] =
+    "activation_id, plan, content_calendar, version, updated_at, resolved_launch";
+
+PlanDocuments PlanDocumentsFromRow(const Row& r) {
+  PlanDocuments out;
+  out.activation_id = r.Text(0);
+  if (!r.IsNull(1)) out.plan = ParseStored(r.Text(1));
+  if (!r.IsNull(2)) out.content_calendar = ParseStored(r.Text(2));
+  out.version = r.Int(3);
+  out.updated_at = r.Text(4);
+  if (!r.IsNull(5)) out.resolved_launch = ParseStored(r.Text(5));
+  return out;
+}
+
 Result<PlanDocuments> LoadPlanDocuments(SqlSession& s, const std::string& activation_id) {
   PlanDocuments out;
   out.activation_id = activation_id;
-  TUTTI_ASSIGN_OR_RETURN(auto rows, s.Query("SELECT plan, content_calendar, version, updated_at "
-                                            "FROM activation_plans WHERE activation_id = ?",
+  TUTTI_ASSIGN_OR_RETURN(auto rows, s.Query(std::string("SELECT ") + kPlanColumns +
+                                                " FROM activation_plans WHERE activation_id = ?",
                                             {activation_id}));
   if (rows.empty()) return out;
-  const Row& r = rows.front();
-  if (!r.IsNull(0)) out.plan = ParseStored(r.Text(0));
-  if (!r.IsNull(1)) out.content_calendar = ParseStored(r.Text(1));
-  out.version = r.Int(2);
-  out.updated_at = r.Text(3);
-  return out;
+  return PlanDocumentsFromRow(rows.front());
+}
+
+constexpr char kFeedColumns[] =
+    "id, kind, org_id, user_id, name, created_at, revoked_at, last_used_at FROM calendar_feeds";
+
+CalendarFeedRecord FeedFromRow(const Row& r) {
+  CalendarFeedRecord f;
+  f.id = r.Text(0);
+  f.kind = r.Text(1);
+  f.org_id = r.Text(2);
+  f.user_id = r.Text(3);
+  f.name = r.Text(4);
+  f.created_at = r.Text(5);
+  if (!r.IsNull(6)) f.revoked_at = r.Text(6);
+  if (!r.IsNull(7)) f.last_used_at = r.Text(7);
+  return f;
+}
+
+Json FeedAuditJson(const CalendarFeedRecord& f) {
+  return Json{{"kind", f.kind}, {"org_id", f.org_id}, {"user_id", f.user_id}, {"name", f.name}};
 }
 
 // The people a workstream names must belong to the activation: its host or a partner in it.
@@ -831,44 +860,176 @@ Result<PlanDocuments> Store::PutPlanDocument(const std::string& activation_id,
                                              const std::string& which, const Json& document,
                                              std::optional<int64_t> expected_version,
                                              const Actor& actor, const Authorize& authorize) {
+  return EditPlanDocument(
+      activation_id, which, expected_version, actor,
+      [&](const ActivationRecord& a, const PlanDocuments&) -> Result<PlanDocumentUpdate> {
+        TUTTI_RETURN_IF_ERROR(authorize(a));
+        return PlanDocumentUpdate{document, std::nullopt};
+      });
+}
+
+Result<PlanDocuments> Store::EditPlanDocument(const std::string& activation_id,
+                                              const std::string& which,
+                                              std::optional<int64_t> expected_version,
+                                              const Actor& actor, const PlanDocumentEdit& edit) {
   // The column name is spliced into SQL below, so it comes from this fixed list only.
   if (which != "plan" && which != "content_calendar") {
     return InvalidArgument("unknown scheduling document '" + which + "'", "which");
   }
+  const bool is_plan = which == "plan";
   Result<PlanDocuments> out = NotFound("activation not found");
   TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kWrite, [&](SqlSession& s) -> Status {
     // Locking the activation row (PostgreSQL) serialises writers of its documents, including two
     // first writers that would otherwise both try to insert the row.
     TUTTI_ASSIGN_OR_RETURN(ActivationRecord a, LoadActivation(s, activation_id, true));
-    TUTTI_RETURN_IF_ERROR(authorize(a));
     TUTTI_ASSIGN_OR_RETURN(PlanDocuments before, LoadPlanDocuments(s, activation_id));
+    TUTTI_ASSIGN_OR_RETURN(PlanDocumentUpdate update, edit(a, before));
     if (expected_version && *expected_version != before.version) {
       return Conflict("the activation's " + which + " was changed by someone else (version " +
                           std::to_string(before.version) + ", you sent " +
                           std::to_string(*expected_version) + "); reload and retry",
                       "version");
     }
+    std::optional<Json> resolved = is_plan ? update.resolved_launch : before.resolved_launch;
+    std::optional<std::string> resolved_text;
+    if (resolved) resolved_text = resolved->dump();
     std::string now = Now();
     if (before.version == 0) {
-      TUTTI_RETURN_IF_ERROR(s.Execute("INSERT INTO activation_plans (activation_id, " + which +
-                                          ", version, updated_at) VALUES (?, ?, 1, ?)",
-                                      {activation_id, document.dump(), now})
-                                .status());
+      TUTTI_RETURN_IF_ERROR(
+          s.Execute("INSERT INTO activation_plans (activation_id, " + which +
+                        ", resolved_launch, version, updated_at) "
+                        "VALUES (?, ?, ?, 1, ?)",
+                    {activation_id, update.document.dump(), OrNull(resolved_text), now})
+              .status());
     } else {
-      TUTTI_RETURN_IF_ERROR(s.Execute("UPDATE activation_plans SET " + which +
-                                          " = ?, version = version + 1, updated_at = ? "
-                                          "WHERE activation_id = ?",
-                                      {document.dump(), now, activation_id})
-                                .status());
+      TUTTI_RETURN_IF_ERROR(
+          s.Execute("UPDATE activation_plans SET " + which +
+                        " = ?, resolved_launch = ?, version = version + 1, "
+                        "updated_at = ? WHERE activation_id = ?",
+                    {update.document.dump(), OrNull(resolved_text), now, activation_id})
+              .status());
     }
-    const std::optional<Json>& previous = which == "plan" ? before.plan : before.content_calendar;
-    AuditEntry e = Entry(actor, which, activation_id, "updated");
+    const std::optional<Json>& previous = is_plan ? before.plan : before.content_calendar;
+    AuditEntry e = Entry(actor, which, activation_id, update.audit_action);
     e.activation_id = activation_id;
     if (previous) e.before = previous->dump();
-    e.after = document.dump();
+    e.after = update.document.dump();
     TUTTI_RETURN_IF_ERROR(Append(s, std::move(e)));
     out = LoadPlanDocuments(s, activation_id);
     return out.status();
+  }));
+  return out;
+}
+
+Result<std::vector<PlanDocuments>> Store::ListStoredPlans() {
+  std::vector<PlanDocuments> out;
+  TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kRead, [&](SqlSession& s) -> Status {
+    TUTTI_ASSIGN_OR_RETURN(auto rows, s.Query(std::string("SELECT ") + kPlanColumns +
+                                              " FROM activation_plans WHERE plan IS NOT NULL "
+                                              "ORDER BY activation_id"));
+    for (const Row& r : rows) out.push_back(PlanDocumentsFromRow(r));
+    return OkStatus();
+  }));
+  return out;
+}
+
+// ---- calendar feeds ----
+
+Result<CalendarFeedRecord> Store::CreateCalendarFeed(
+    const std::string& kind, const std::string& org_id, const std::string& user_id,
+    const std::string& name, const std::string& token_hash, const Actor& actor) {
+  std::string id = NewId("feed");
+  Result<CalendarFeedRecord> out = Internal("feed not created");
+  TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kWrite, [&](SqlSession& s) -> Status {
+    TUTTI_RETURN_IF_ERROR(
+        s.Execute("INSERT INTO calendar_feeds (id, token_hash, kind, org_id, user_id, name, "
+                  "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                  {id, token_hash, kind, org_id, user_id, name, Now()})
+            .status());
+    out = First(s.Query(std::string("SELECT ") + kFeedColumns + " WHERE id = ?", {id}),
+                &FeedFromRow, "calendar feed");
+    TUTTI_RETURN_IF_ERROR(out.status());
+    AuditEntry e = Entry(actor, "calendar_feed", id, "created");
+    e.after = FeedAuditJson(*out).dump();
+    e.visible_org_id = org_id;
+    return Append(s, std::move(e));
+  }));
+  return out;
+}
+
+Result<CalendarFeedRecord> Store::GetCalendarFeed(const std::string& id) {
+  Result<CalendarFeedRecord> out = NotFound("calendar feed not found");
+  TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kRead, [&](SqlSession& s) -> Status {
+    TUTTI_ASSIGN_OR_RETURN(auto rows,
+                           s.Query(std::string("SELECT ") + kFeedColumns + " WHERE id = ?", {id}));
+    if (!rows.empty()) out = FeedFromRow(rows[0]);
+    return OkStatus();
+  }));
+  return out;
+}
+
+Result<CalendarFeedRecord> Store::UseCalendarFeed(const std::string& token_hash) {
+  Result<CalendarFeedRecord> out = NotFound("calendar feed not found");
+  TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kWrite, [&](SqlSession& s) -> Status {
+    TUTTI_ASSIGN_OR_RETURN(auto rows, s.Query(std::string("SELECT ") + kFeedColumns +
+                                                  " WHERE token_hash = ? AND revoked_at IS NULL",
+                                              {token_hash}));
+    if (rows.empty()) return OkStatus();
+    CalendarFeedRecord feed = FeedFromRow(rows[0]);
+    // Calendar clients poll every few minutes; one stamp a minute is enough to show use.
+    std::string now = Now();
+    if (feed.last_used_at.substr(0, 16) != now.substr(0, 16)) {
+      TUTTI_RETURN_IF_ERROR(
+          s.Execute("UPDATE calendar_feeds SET last_used_at = ? WHERE id = ?", {now, feed.id})
+              .status());
+      feed.last_used_at = now;
+    }
+    out = std::move(feed);
+    return OkStatus();
+  }));
+  return out;
+}
+
+Result<std::vector<CalendarFeedRecord>> Store::ListCalendarFeeds(const std::string& user_id,
+                                                                 const std::string& org_id,
+                                                                 bool include_org_feeds) {
+  std::vector<CalendarFeedRecord> out;
+  TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kRead, [&](SqlSession& s) -> Status {
+    TUTTI_ASSIGN_OR_RETURN(
+        auto rows,
+        s.Query(
+            std::string("SELECT ") + kFeedColumns +
+                " WHERE (kind = 'user' AND user_id = ?) OR (kind = 'org' AND org_id = ? AND ? = 1)"
+                " ORDER BY created_at, id",
+            {user_id, org_id, int64_t{include_org_feeds ? 1 : 0}}));
+    for (const Row& r : rows) out.push_back(FeedFromRow(r));
+    return OkStatus();
+  }));
+  return out;
+}
+
+Result<CalendarFeedRecord> Store::RevokeCalendarFeed(
+    const std::string& id, const Actor& actor,
+    const std::function<Status(const CalendarFeedRecord&)>& authorize) {
+  Result<CalendarFeedRecord> out = NotFound("calendar feed not found");
+  TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kWrite, [&](SqlSession& s) -> Status {
+    TUTTI_ASSIGN_OR_RETURN(auto rows,
+                           s.Query(std::string("SELECT ") + kFeedColumns + " WHERE id = ?", {id}));
+    if (rows.empty()) return NotFound("calendar feed not found");
+    CalendarFeedRecord feed = FeedFromRow(rows[0]);
+    TUTTI_RETURN_IF_ERROR(authorize(feed));
+    if (feed.revoked_at.empty()) {
+      feed.revoked_at = Now();
+      TUTTI_RETURN_IF_ERROR(
+          s.Execute("UPDATE calendar_feeds SET revoked_at = ? WHERE id = ?", {feed.revoked_at, id})
+              .status());
+      AuditEntry e = Entry(actor, "calendar_feed", id, "revoked");
+      e.before = FeedAuditJson(feed).dump();
+      e.visible_org_id = feed.org_id;
+      TUTTI_RETURN_IF_ERROR(Append(s, std::move(e)));
+    }
+    out = std::move(feed);
+    return OkStatus();
   }));
   return out;
 }

@@ -125,6 +125,34 @@ struct PlanDocuments {
   std::optional<Json> content_calendar;
   int64_t version = 0;
   std::string updated_at;  // empty while version is 0
+  // The plan's launch instants as resolved when it was stored, {"US": "2026-06-01T13:00:00Z"};
+  // absent when never recorded. Written by the caller, who knows the engine.
+  std::optional<Json> resolved_launch;
+};
+
+// What an edit of a scheduling document produces: the new document, the plan's resolved launch
+// (plans only; nullopt clears it) and the audit action ("updated", "launch_rederived").
+struct PlanDocumentUpdate {
+  Json document;
+  std::optional<Json> resolved_launch;
+  std::string audit_action = "updated";
+};
+// Runs inside the write transaction with the activation and its current documents, so what it
+// decides (access included: its error aborts) is about exactly what it replaces.
+using PlanDocumentEdit =
+    std::function<Result<PlanDocumentUpdate>(const ActivationRecord&, const PlanDocuments&)>;
+
+// A calendar subscription: a secret URL whose token's SHA-256 is stored. kind "user": the
+// events of every activation its user sees; "org": those of the organisation's activations.
+struct CalendarFeedRecord {
+  std::string id;
+  std::string kind;
+  std::string org_id;
+  std::string user_id;
+  std::string name;
+  std::string created_at;
+  std::string revoked_at;    // empty while active
+  std::string last_used_at;  // empty until first fetched
 };
 
 struct SessionRecord {
@@ -216,6 +244,32 @@ class Store {
                                         const Json& document,
                                         std::optional<int64_t> expected_version, const Actor& actor,
                                         const Authorize& authorize);
+  // The general form: `edit` makes the new document from the current ones (and authorizes).
+  // Keeps the stored resolved launch when `which` is the content calendar.
+  Result<PlanDocuments> EditPlanDocument(const std::string& activation_id, const std::string& which,
+                                         std::optional<int64_t> expected_version,
+                                         const Actor& actor, const PlanDocumentEdit& edit);
+  // Every activation's documents that has a plan, by activation id (for tz database checks).
+  Result<std::vector<PlanDocuments>> ListStoredPlans();
+
+  // Calendar feeds. `token_hash` is TokenDigest of the secret; audited (entity calendar_feed,
+  // visible to the feed's organisation).
+  Result<CalendarFeedRecord> CreateCalendarFeed(const std::string& kind, const std::string& org_id,
+                                                const std::string& user_id, const std::string& name,
+                                                const std::string& token_hash, const Actor& actor);
+  // Active or revoked; kNotFound when unknown.
+  Result<CalendarFeedRecord> GetCalendarFeed(const std::string& id);
+  // The active feed with this token, stamping last_used_at (at most once a minute); kNotFound
+  // when none (unknown or revoked).
+  Result<CalendarFeedRecord> UseCalendarFeed(const std::string& token_hash);
+  // Feeds of the user, plus the organisation feeds of `org_id` when `include_org_feeds`.
+  Result<std::vector<CalendarFeedRecord>> ListCalendarFeeds(const std::string& user_id,
+                                                            const std::string& org_id,
+                                                            bool include_org_feeds);
+  // Idempotent; `authorize` decides on the feed inside the transaction.
+  Result<CalendarFeedRecord> RevokeCalendarFeed(
+      const std::string& id, const Actor& actor,
+      const std::function<Status(const CalendarFeedRecord&)>& authorize);
 
   Result<ParticipationRecord> AddParticipant(const std::string& activation_id,
                                              const std::string& org_id, const std::string& role,

@@ -1,0 +1,48 @@
+// What every group of API routes shares: response shapes, the caller, the request body, id and
+// visibility checks and optimistic-concurrency versions. Internal to tutti_http.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tutti/governance/access.h"
+#include "tutti/http/api.h"
+
+namespace tutti::http {
+
+ApiResponse Ok(Json body, int status = 200);
+ApiResponse NoContent();
+
+const governance::Principal& Caller(const ApiRequest& r);
+storage::Actor ActorOf(const ApiRequest& r);
+
+// The request body as a JSON object (malformed_json when empty or not an object).
+Result<Json> Body(const ApiRequest& r);
+
+// Deny by default: an object the caller may not see does not exist for them.
+Status NotVisible(const std::string& what);
+Status Forbidden(const std::string& why);
+
+// 404 for a path id that cannot be one of ours (`prefix` "act", "org", …).
+Status CheckId(const std::string& id, const char* prefix, const char* what);
+
+// The activation named by the path's {activation_id}, or 404 when the caller may not see it.
+Result<storage::ActivationRecord> VisibleActivation(storage::Store& store, const ApiRequest& r);
+
+// Inside a mutation's transaction: invisible → 404, visible but not allowed → 403.
+storage::Authorize Require(const governance::Principal& p,
+                           bool (*rule)(const governance::Principal&,
+                                        const governance::ActivationAccess&),
+                           std::string why);
+
+// The version the client last saw, from "version" in `body` (removed from it) or If-Match.
+// `min_version` is 0 for objects that may not exist yet (version 0: "none stored").
+Result<std::optional<int64_t>> ExpectedVersion(const ApiRequest& r, Json& body,
+                                               int64_t min_version = 1);
+
+// The routes of each area, appended to Api::Routes().
+std::vector<Route> ScheduleRoutes(storage::Store& store);
+std::vector<Route> FeedRoutes(storage::Store& store);
+
+}  // namespace tutti::http
