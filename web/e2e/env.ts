@@ -16,6 +16,7 @@ export const CHROMIUM_ARGS = [
 /** Demo accounts seeded by `tutti demo`. */
 export const USERS = {
   owner: { email: 'olivia@acme.example', password: 'tutti-demo-owner', org: 'Acme Beverages' },
+  viewer: { email: 'victor@acme.example', password: 'tutti-demo-host', org: 'Acme Beverages' },
   streamco: { email: 'sam@streamco.example', password: 'tutti-demo-partner', org: 'StreamCo' },
   orbit: { email: 'una@orbit.example', password: 'tutti-demo-partner', org: 'Orbit Media' },
 } as const;

@@ -154,4 +154,42 @@ describe('api client', () => {
     vi.stubGlobal('fetch', vi.fn(async () => Promise.reject(new TypeError('Failed to fetch'))));
     await expect(api.listActivations()).rejects.toMatchObject({ status: 0, code: 'network_error' });
   });
+
+  it('plan and post writes carry the version they were read at', async () => {
+    setCsrfToken('csrf-6');
+    respond(200, { plan: null, version: 4 });
+    const plan = { launch: { at: '2027-01-05T00:00:00Z' }, milestones: [{ id: 'qa', duration: '1d' }] };
+    await api.putMilestones('act_1', plan, 3);
+    expect(calls[0]!.url).toBe('/api/v1/activations/act_1/milestones');
+    expect(calls[0]!.init.method).toBe('PUT');
+    expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ ...plan, version: 3 });
+
+    respond(200, {});
+    await api.putPost('act_1', 'ig 1', { platform: 'instagram', market: 'US', at: '2027-01-05T00:00:00Z', version: 4 });
+    expect(calls[1]!.url).toBe('/api/v1/activations/act_1/posts/ig%201');
+    expect(JSON.parse(String(calls[1]!.init.body))).toMatchObject({ version: 4, platform: 'instagram' });
+
+    respond(200, {});
+    await api.deletePost('act_1', 'ig-1', 5);
+    expect(calls[2]!.init.method).toBe('DELETE');
+    expect(header(calls[2]!, 'If-Match')).toBe('"5"');
+    expect(header(calls[2]!, 'X-CSRF-Token')).toBe('csrf-6');
+    expect(calls[2]!.init.body).toBeNull();
+  });
+
+  it('what-if, feeds: bodies as the server expects them', async () => {
+    respond(200, { schedule: {}, pushed_past_launch: [], markets_missed: [] });
+    await api.whatIf('act_1', 'qa', '2d');
+    expect(calls[0]!.url).toBe('/api/v1/activations/act_1/milestones/what-if');
+    expect(JSON.parse(String(calls[0]!.init.body))).toEqual({ delay: { id: 'qa', by: '2d' } });
+    respond(201, { feed: {}, url: 'http://h/feeds/tcf_x.ics', token: 'tcf_x' });
+    await api.createFeed('user');
+    expect(JSON.parse(String(calls[1]!.init.body))).toEqual({ kind: 'user' });
+    await api.createFeed('org', 'StreamCo team');
+    expect(JSON.parse(String(calls[2]!.init.body))).toEqual({ kind: 'org', name: 'StreamCo team' });
+    respond(200, { feed: {} });
+    await api.revokeFeed('feed 1');
+    expect(calls[3]!.url).toBe('/api/v1/calendar-feeds/feed%201');
+    expect(calls[3]!.init.method).toBe('DELETE');
+  });
 });

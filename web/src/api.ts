@@ -8,7 +8,15 @@ import type {
   ActivationPatch,
   AuditEntry,
   AuditVerify,
+  CalendarFeed,
+  ContentCalendar,
+  CreatedFeed,
   ItemList,
+  MilestonesResponse,
+  PlanDocument,
+  PostBody,
+  PostsResponse,
+  WhatIfResponse,
   LoginResponse,
   MeResponse,
   Objective,
@@ -50,10 +58,11 @@ interface RequestOptions {
   signal?: AbortSignal;
   /** Do not trigger the global 401 handler (log-in, initial session probe). */
   quiet401?: boolean;
+  headers?: Record<string, string>;
 }
 
 async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   if (method !== 'GET' && method !== 'HEAD') {
     const csrf = getCsrfToken();
@@ -167,5 +176,41 @@ export const api = {
   },
   verifyAudit(signal?: AbortSignal): Promise<AuditVerify> {
     return request('GET', '/audit/verify', { signal });
+  },
+
+  // ---- scheduling ----
+  getMilestones(id: string, signal?: AbortSignal): Promise<MilestonesResponse> {
+    return request('GET', `/activations/${enc(id)}/milestones`, { signal });
+  },
+  /** Stores the whole plan; `version` is the one the edit started from (409 when stale). */
+  putMilestones(id: string, plan: PlanDocument, version: number): Promise<MilestonesResponse> {
+    return request('PUT', `/activations/${enc(id)}/milestones`, { body: { ...plan, version } });
+  },
+  whatIf(id: string, milestone: string, by: string): Promise<WhatIfResponse> {
+    return request('POST', `/activations/${enc(id)}/milestones/what-if`, { body: { delay: { id: milestone, by } } });
+  },
+  getPosts(id: string, signal?: AbortSignal): Promise<PostsResponse> {
+    return request('GET', `/activations/${enc(id)}/posts`, { signal });
+  },
+  putCalendar(id: string, calendar: ContentCalendar, version: number): Promise<PostsResponse> {
+    return request('PUT', `/activations/${enc(id)}/posts`, { body: { ...calendar, version } });
+  },
+  /** Creates or replaces one post (the body carries the expected version). */
+  putPost(id: string, postId: string, body: PostBody): Promise<PostsResponse> {
+    return request('PUT', `/activations/${enc(id)}/posts/${enc(postId)}`, { body });
+  },
+  deletePost(id: string, postId: string, version: number): Promise<PostsResponse> {
+    return request('DELETE', `/activations/${enc(id)}/posts/${enc(postId)}`, { headers: { 'If-Match': `"${version}"` } });
+  },
+
+  // ---- calendar subscriptions ----
+  listFeeds(signal?: AbortSignal): Promise<{ feeds: CalendarFeed[] }> {
+    return request('GET', '/calendar-feeds', { signal });
+  },
+  createFeed(kind: 'user' | 'org', name?: string): Promise<CreatedFeed> {
+    return request('POST', '/calendar-feeds', { body: kind === 'org' ? { kind, name } : { kind } });
+  },
+  revokeFeed(feedId: string): Promise<{ feed: CalendarFeed }> {
+    return request('DELETE', `/calendar-feeds/${enc(feedId)}`);
   },
 };

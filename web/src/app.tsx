@@ -5,6 +5,8 @@ import { ErrorBanner, Loading, useDocumentTitle } from './components/ui.tsx';
 import { ActivationPage } from './pages/ActivationPage.tsx';
 import { ActivationsPage } from './pages/ActivationsPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
+import { CalendarPage } from './pages/CalendarPage.tsx';
+import { SchedulePage } from './pages/SchedulePage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { currentPath, navigate, parseRoute, useRoute } from './router.ts';
 import type { User } from './types.ts';
@@ -78,6 +80,8 @@ export function App() {
       {route.name === 'activations' && <ActivationsPage user={user} />}
       {route.name === 'activation' && <ActivationPage key={route.id} user={user} id={route.id} />}
       {route.name === 'audit' && <AuditPage key={route.id} id={route.id} />}
+      {route.name === 'schedule' && <SchedulePage key={route.id} user={user} route={route} />}
+      {route.name === 'calendar' && <CalendarPage key={route.id} user={user} route={route} />}
       {route.name === 'not_found' && <NotFound path={route.path} />}
     </Layout>
   );

@@ -14,3 +14,26 @@ export function canCreateActivation(user: User | null | undefined): boolean {
 export function canEditBrief(user: User | null | undefined, activation: Pick<Activation, 'host_org_id'> | null | undefined): boolean {
   return !!user && !!activation && canCreateActivation(user) && user.org_id === activation.host_org_id;
 }
+
+/**
+ * May write (create, move, edit, delete) a post published by `partnerOrgId`: brief editors any
+ * post; otherwise users of that organisation other than viewers.
+ */
+export function canWritePost(
+  user: User | null | undefined,
+  activation: Pick<Activation, 'host_org_id'> | null | undefined,
+  partnerOrgId: string,
+): boolean {
+  if (canEditBrief(user, activation)) return true;
+  return !!user && !!activation && user.role !== 'viewer' && user.org_id === partnerOrgId;
+}
+
+/** May create posts at all (for their own organisation, or any when editing the brief). */
+export function canCreatePost(user: User | null | undefined, activation: Pick<Activation, 'host_org_id'> | null | undefined): boolean {
+  return !!user && !!activation && (canEditBrief(user, activation) || user.role !== 'viewer');
+}
+
+/** May create a calendar feed for the whole organisation: its owners and partner admins. */
+export function canCreateOrgFeed(user: User | null | undefined): boolean {
+  return !!user && (user.role === 'owner' || user.role === 'partner_admin');
+}

@@ -8,6 +8,18 @@ describe('parseRoute', () => {
     expect(parseRoute('#/activations')).toEqual({ name: 'activations' });
     expect(parseRoute('#/activations/act_1')).toEqual({ name: 'activation', id: 'act_1' });
     expect(parseRoute('#/activations/a%2Fb/audit')).toEqual({ name: 'audit', id: 'a/b' });
+    expect(parseRoute('#/activations/act_1/schedule')).toEqual({ name: 'schedule', id: 'act_1', zone: null });
+    expect(parseRoute('#/activations/act_1/schedule?zone=JP')).toEqual({ name: 'schedule', id: 'act_1', zone: 'JP' });
+    expect(parseRoute('#/activations/act_1/calendar')).toEqual({ name: 'calendar', id: 'act_1', view: 'month', date: null, zone: null });
+    expect(parseRoute('#/activations/act_1/calendar?view=week&date=2027-01-05&zone=US')).toEqual({
+      name: 'calendar',
+      id: 'act_1',
+      view: 'week',
+      date: '2027-01-05',
+      zone: 'US',
+    });
+    // A malformed date or view falls back to the defaults rather than to "not found".
+    expect(parseRoute('#/activations/act_1/calendar?view=year&date=5%20Jan')).toEqual({ name: 'calendar', id: 'act_1', view: 'month', date: null, zone: null });
     expect(parseRoute('#/login')).toEqual({ name: 'login', next: null });
     expect(parseRoute('#/login?next=%2Factivations%2Fx')).toEqual({ name: 'login', next: '/activations/x' });
   });
@@ -22,9 +34,20 @@ describe('parseRoute', () => {
       { name: 'activations' },
       { name: 'activation', id: 'act 7/ü' },
       { name: 'audit', id: 'act_9' },
+      { name: 'schedule', id: 'act_9', zone: null },
+      { name: 'schedule', id: 'act 9', zone: 'America/New_York' },
+      { name: 'calendar', id: 'act_9', view: 'month', date: null, zone: null },
+      { name: 'calendar', id: 'act_9', view: 'week', date: '2027-01-05', zone: 'local' },
       { name: 'login', next: '/activations/act_9/audit' },
       { name: 'login', next: null },
     ];
     for (const r of routes) expect(parseRoute(routeHref(r))).toEqual(r);
+  });
+  it('writes only the calendar parameters that differ from the defaults', () => {
+    expect(routeHref({ name: 'calendar', id: 'a', view: 'month', date: null, zone: null })).toBe('#/activations/a/calendar');
+    expect(routeHref({ name: 'calendar', id: 'a', view: 'week', date: '2027-01-05', zone: 'JP' })).toBe(
+      '#/activations/a/calendar?view=week&date=2027-01-05&zone=JP',
+    );
+    expect(routeHref({ name: 'schedule', id: 'a', zone: 'utc' })).toBe('#/activations/a/schedule?zone=utc');
   });
 });

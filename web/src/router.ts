@@ -4,14 +4,20 @@
 //   #/activations                activations list (also "#/" and "")
 //   #/activations/:id            activation brief
 //   #/activations/:id/audit      audit trail of an activation
+//   #/activations/:id/schedule   the plan: Gantt of milestones (?zone=US)
+//   #/activations/:id/calendar   the content calendar (?view=week&date=2027-01-05&zone=JP)
 
 import { useEffect, useState } from 'preact/hooks';
+
+export type CalendarView = 'month' | 'week';
 
 export type Route =
   | { name: 'login'; next: string | null }
   | { name: 'activations' }
   | { name: 'activation'; id: string }
   | { name: 'audit'; id: string }
+  | { name: 'schedule'; id: string; zone: string | null }
+  | { name: 'calendar'; id: string; view: CalendarView; date: string | null; zone: string | null }
   | { name: 'not_found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -38,6 +44,19 @@ export function parseRoute(hash: string): Route {
     if (seg.length === 1) return { name: 'activations' };
     if (seg.length === 2) return { name: 'activation', id: seg[1]! };
     if (seg.length === 3 && seg[2] === 'audit') return { name: 'audit', id: seg[1]! };
+    if (seg.length === 3 && (seg[2] === 'schedule' || seg[2] === 'calendar')) {
+      const sp = new URLSearchParams(query);
+      const zone = sp.get('zone') || null;
+      if (seg[2] === 'schedule') return { name: 'schedule', id: seg[1]!, zone };
+      const date = sp.get('date');
+      return {
+        name: 'calendar',
+        id: seg[1]!,
+        view: sp.get('view') === 'week' ? 'week' : 'month',
+        date: date && /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : null,
+        zone,
+      };
+    }
   }
   return { name: 'not_found', path: '/' + parts.join('/') };
 }
@@ -52,9 +71,24 @@ export function routeHref(r: Route): string {
       return `#/activations/${encodeURIComponent(r.id)}`;
     case 'audit':
       return `#/activations/${encodeURIComponent(r.id)}/audit`;
+    case 'schedule':
+      return `#/activations/${encodeURIComponent(r.id)}/schedule${query({ zone: r.zone })}`;
+    case 'calendar':
+      return `#/activations/${encodeURIComponent(r.id)}/calendar${query({
+        view: r.view === 'week' ? 'week' : null,
+        date: r.date,
+        zone: r.zone,
+      })}`;
     case 'not_found':
       return '#' + r.path;
   }
+}
+
+function query(params: Record<string, string | null>): string {
+  const sp = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v) sp.set(k, v);
+  const s = sp.toString();
+  return s ? '?' + s : '';
 }
 
 export function navigate(r: Route, replace = false): void {

@@ -151,3 +151,211 @@ export interface ItemList<T> {
 
 export const OBJECTIVES: readonly Objective[] = ['visibility', 'lead_generation', 'retention'];
 export const STATUSES: readonly ActivationStatus[] = ['draft', 'planning', 'live', 'closed'];
+
+// ---- scheduling: the plan (milestones) and its computed schedule (docs/scheduling.md) ----
+
+/** A finish-to-start dependency: an id, or an id with a lag ("4h", "1wd"). */
+export type AfterEntry = string | { id: string; lag?: string };
+
+export interface PlanMilestone {
+  id: string;
+  duration: string;
+  after?: AfterEntry[];
+  owner?: string;
+  buffer?: string;
+  market?: string;
+  actual_start?: string;
+  actual_finish?: string;
+}
+
+export interface PlanMarket {
+  name: string;
+  tz: string;
+}
+
+/** `{"at": INSTANT}` or `{"local", "markets", "on_gap", "on_overlap"}`. */
+export interface PlanLaunch {
+  at?: string;
+  local?: string;
+  markets?: PlanMarket[];
+  on_gap?: string;
+  on_overlap?: string;
+}
+
+export interface WorkCalendar {
+  tz?: string;
+  days?: string[];
+  hours?: string[];
+  holidays?: string[];
+}
+
+/** The stored plan document; the UI changes only what the user edits and keeps the rest. */
+export interface PlanDocument {
+  launch: PlanLaunch;
+  fallback?: PlanLaunch;
+  milestones: PlanMilestone[];
+  calendars?: Record<string, WorkCalendar>;
+  default_calendar?: WorkCalendar;
+}
+
+export interface ScheduledMilestone {
+  id: string;
+  earliest_start: string;
+  earliest_finish: string;
+  latest_start: string;
+  latest_finish: string;
+  slack_seconds: number;
+  critical: boolean;
+}
+
+export interface Schedule {
+  /** Each market's launch instant (UTC); "all" for an `"at"` launch. */
+  launch: Record<string, string>;
+  milestones: ScheduledMilestone[];
+  critical_path: string[];
+  at_risk: boolean;
+  markets_at_risk: string[];
+}
+
+/** The engine's verdict on a stored document that no longer computes. */
+export interface EngineError {
+  code: string;
+  message: string;
+  field?: string | null;
+  reason?: string;
+}
+
+/** A launch instant that moved because the server's tz database changed. */
+export interface LaunchChange {
+  market: string;
+  /** The market's zone and the plan's local launch time (absent for an `"at"` launch). */
+  tz?: string;
+  local?: string;
+  was: string;
+  now: string;
+  detected_at?: string;
+}
+
+export interface MilestonesResponse {
+  plan: PlanDocument | null;
+  version: number;
+  updated_at: string | null;
+  schedule: Schedule | null;
+  computed_at: string;
+  error?: EngineError | null;
+  launch_changes?: LaunchChange[] | null;
+}
+
+export interface WhatIfResponse {
+  schedule: Schedule;
+  pushed_past_launch: string[];
+  markets_missed: string[];
+}
+
+// ---- the content calendar (posts, windows, rules) and its findings ----
+
+export interface PostAsset {
+  ref: string;
+  due: string;
+}
+
+export interface Post {
+  id: string;
+  /** The organisation (id) that publishes the post. */
+  partner: string;
+  platform: string;
+  market: string;
+  at: string;
+  content_hash?: string;
+  assets?: PostAsset[];
+}
+
+export interface ReleaseWindow {
+  platform: string;
+  market?: string;
+  start: string;
+  end: string;
+}
+
+export interface PeakWindow {
+  partner: string;
+  platform?: string;
+  start: string;
+  end: string;
+}
+
+export interface Blackout {
+  name: string;
+  start: string;
+  end: string;
+  market?: string;
+  platform?: string;
+  partner?: string;
+}
+
+export interface CalendarLaunch {
+  market: string;
+  at: string;
+}
+
+export interface ContentCalendar {
+  launches?: CalendarLaunch[];
+  release_windows?: ReleaseWindow[];
+  peak_windows?: PeakWindow[];
+  blackouts?: Blackout[];
+  posts?: Post[];
+  rules?: Record<string, unknown>;
+}
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export interface Finding {
+  kind: string;
+  severity: Severity;
+  at: string;
+  post_ids: string[];
+  launch?: string;
+  subject?: string;
+  earliest_ok?: string;
+  message: string;
+}
+
+export interface FindingsReport {
+  findings: Finding[];
+  counts: { error: number; warning: number; info: number };
+}
+
+export interface PostsResponse {
+  content_calendar: ContentCalendar | null;
+  version: number;
+  updated_at: string | null;
+  findings: FindingsReport | null;
+  /** The launches the checks used (from the calendar, or derived from the stored plan). */
+  launches?: CalendarLaunch[] | null;
+  /** Where those launches come from: "calendar", "plan" or "none". */
+  launches_from?: string;
+  error?: EngineError | null;
+}
+
+/** PUT /activations/{id}/posts/{post_id}: the post without its id (+ optional version). */
+export type PostBody = Omit<Post, 'id' | 'partner'> & { partner?: string; version?: number };
+
+// ---- calendar subscriptions (iCalendar feeds) ----
+
+export interface CalendarFeed {
+  id: string;
+  kind: 'user' | 'org';
+  name: string;
+  org_id: string;
+  user_id: string | null;
+  created_at: string;
+  revoked_at: string | null;
+  last_used_at: string | null;
+}
+
+export interface CreatedFeed {
+  feed: CalendarFeed;
+  url: string;
+  webcal_url?: string;
+  token: string;
+}

@@ -15,7 +15,7 @@ const NAV: NavItem[] = [
   {
     label: 'Activations',
     href: '#/activations',
-    active: (r) => r.name === 'activations' || r.name === 'activation' || r.name === 'audit',
+    active: (r) => r.name === 'activations' || r.name === 'activation' || r.name === 'audit' || r.name === 'schedule' || r.name === 'calendar',
   },
 ];
 
@@ -84,11 +84,15 @@ export function Layout({
   );
 }
 
-/** Tabs of one activation (brief, audit trail; calendar, assets, dashboards come later). */
-export function ActivationTabs({ id, current }: { id: string; current: 'brief' | 'audit' }) {
+export type ActivationTab = 'brief' | 'plan' | 'calendar' | 'audit';
+
+/** Tabs of one activation (brief, plan, content calendar, audit trail; assets and dashboards come later). */
+export function ActivationTabs({ id, current }: { id: string; current: ActivationTab }) {
   const base = `#/activations/${encodeURIComponent(id)}`;
-  const tabs: { key: 'brief' | 'audit'; label: string; href: string }[] = [
+  const tabs: { key: ActivationTab; label: string; href: string }[] = [
     { key: 'brief', label: 'Brief', href: base },
+    { key: 'plan', label: 'Plan', href: `${base}/schedule` },
+    { key: 'calendar', label: 'Calendar', href: `${base}/calendar` },
     { key: 'audit', label: 'Audit trail', href: `${base}/audit` },
   ];
   return (
