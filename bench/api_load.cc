@@ -105,6 +105,11 @@ int main(int argc, char** argv) {
   auto list = tutti::Json::parse(
       login.Get("/api/v1/activations", {{"Authorization", "Bearer " + token}})->body);
   std::string activation = list["items"][0]["id"];
+  auto feed = login.Post("/api/v1/calendar-feeds", {{"Authorization", "Bearer " + token}},
+                         R"({"kind":"org"})", "application/json");
+  if (!feed || feed->status != 201) return 1;
+  std::string feed_url = tutti::Json::parse(feed->body)["url"];
+  std::string feed_path = feed_url.substr(feed_url.find("/feeds/"));
 
   std::cout << "database " << (*db)->DisplayUrl() << ", " << threads << " client threads, "
             << seconds << " s per endpoint\n";
@@ -115,7 +120,15 @@ int main(int argc, char** argv) {
            {"GET /api/v1/me", "/api/v1/me", token},
            {"GET /api/v1/activations", "/api/v1/activations", token},
            {"GET /api/v1/activations/{id}/partners",
-            "/api/v1/activations/" + activation + "/partners", token}}) {
+            "/api/v1/activations/" + activation + "/partners", token},
+           // Both documents are computed again on every read: the plan engine (9 milestones,
+           // working calendars) and the conflict checks (9 posts, 12 windows).
+           {"GET /api/v1/activations/{id}/milestones",
+            "/api/v1/activations/" + activation + "/milestones", token},
+           {"GET /api/v1/activations/{id}/posts", "/api/v1/activations/" + activation + "/posts",
+            token},
+           // A calendar client's poll: token lookup, plan + VTIMEZONEs written as iCalendar.
+           {"GET /feeds/{token}.ics (org feed)", feed_path, ""}}) {
     Figures f = Drive(*port, path, auth_token, threads, seconds);
     std::printf("%-40s %8.0f %9.2f %8.2f %9lld\n", label.c_str(), f.requests_per_second, f.p50_ms,
                 f.p99_ms, static_cast<long long>(f.failures));

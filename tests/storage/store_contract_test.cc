@@ -1385,6 +1385,168 @@ TEST_P(StoreContract, ConcurrentMutationsLeaveAGaplessVerifyingChain) {
       << "no lost update";
 }
 
+// ---- measurement (docs/ingest.md) ----
+
+StoredEvent Event(const std::string& id, const std::string& user_key, int64_t ts_ms,
+                  const std::string& type = "click") {
+  StoredEvent e;
+  e.event_id = id;
+  e.user_key = user_key;
+  e.ts_ms = ts_ms;
+  e.event_type = type;
+  e.channel = "search";
+  e.value_micros = type == "conversion" ? 49'900'000 : 0;
+  return e;
+}
+
+const Json kContractDocument = Json{{"feed", "streamco-events"}, {"fields", Json::array()}};
+
+TEST_P(StoreContract, DataContractsAreVersionedPerFeedAndAudited) {
+  World w = MakeWorld();
+  int64_t before = AuditCount();
+  DataContractRecord v1 = Must(store_->PutDataContract(w.activation.id, w.p1.id, "streamco-events",
+                                                       kContractDocument, w.as_owner, Allow),
+                               "PutDataContract");
+  EXPECT_EQ(v1.version, 1);
+  EXPECT_EQ(v1.org_name, "StreamCo");
+  ExpectOneEntry(before, "data_contract", v1.id, "created");
+  Json changed = kContractDocument;
+  changed["cadence"] = "12h";
+  DataContractRecord v2 = Must(store_->PutDataContract(w.activation.id, w.p1.id, "streamco-events",
+                                                       changed, w.as_owner, Allow),
+                               "PutDataContract v2");
+  EXPECT_EQ(v2.id, v1.id);
+  EXPECT_EQ(v2.version, 2);
+  EXPECT_EQ(LastAudit().action, "updated");
+  EXPECT_EQ(Must(store_->FindDataContract(w.p1.id, "streamco-events"), "Find").document, changed);
+  EXPECT_EQ(store_->FindDataContract(w.p2.id, "streamco-events").status().code(),
+            StatusCode::kNotFound);
+  EXPECT_EQ(Must(store_->ListDataContracts(w.activation.id), "List").size(), 1u);
+
+  int64_t refused_before = AuditCount();
+  Result<DataContractRecord> outsider = store_->PutDataContract(
+      w.activation.id, w.outsider.id, "orbit", kContractDocument, w.as_owner, Allow);
+  EXPECT_EQ(outsider.status().reason(), "unknown_partner");
+  EXPECT_EQ(
+      store_->PutDataContract(w.activation.id, w.p2.id, "nova", kContractDocument, w.as_owner, Deny)
+          .status()
+          .code(),
+      StatusCode::kPermissionDenied);
+  EXPECT_EQ(AuditCount(), refused_before);
+  ExpectChainVerifies();
+}
+
+TEST_P(StoreContract, IngestBatchesStoreEachEventOnceCommitWholeAndReplayKeys) {
+  World w = MakeWorld();
+  DataContractRecord c = Must(store_->PutDataContract(w.activation.id, w.p1.id, "streamco-events",
+                                                      kContractDocument, w.as_owner, Allow),
+                              "PutDataContract");
+  std::vector<EventDisposition> seen;
+  auto produce = [&](std::vector<StoredEvent> events) {
+    return [&seen, events](const EventSink& sink) -> Result<Json> {
+      for (const StoredEvent& e : events) {
+        TUTTI_ASSIGN_OR_RETURN(EventDisposition d, sink(e));
+        seen.push_back(d);
+      }
+      return Json{{"records", events.size()}};
+    };
+  };
+  IngestOutcome first = Must(
+      store_->IngestBatch(c, std::string("key-1"), "hash-1", w.as_owner,
+                          produce({Event("e1", "k1", 1000), Event("e2", "k1", 2000, "conversion"),
+                                   Event("e1", "k1", 1000)})),
+      "IngestBatch");
+  EXPECT_FALSE(first.replayed);
+  EXPECT_EQ(seen,
+            (std::vector<EventDisposition>{EventDisposition::kStored, EventDisposition::kStored,
+                                           EventDisposition::kDuplicate}));
+  EXPECT_EQ(LastAudit().entity_type, "ingest_batch");
+  EXPECT_FALSE(
+      Must(store_->FindDataContract(w.p1.id, "streamco-events"), "Find").last_delivery_at.empty());
+
+  seen.clear();
+  IngestOutcome replay = Must(store_->IngestBatch(c, std::string("key-1"), "hash-1", w.as_owner,
+                                                  produce({Event("e3", "k1", 3000)})),
+                              "replay");
+  EXPECT_TRUE(replay.replayed);
+  EXPECT_EQ(replay.batch_id, first.batch_id);
+  EXPECT_TRUE(seen.empty()) << "a replay reads nothing";
+  EXPECT_EQ(store_
+                ->IngestBatch(c, std::string("key-1"), "hash-2", w.as_owner,
+                              produce({Event("e3", "k1", 3000)}))
+                .status()
+                .reason(),
+            "idempotency_key_reused");
+
+  // A batch that fails half-way leaves nothing: not its first events, not its batch record.
+  int64_t audit_before = AuditCount();
+  Result<IngestOutcome> failed = store_->IngestBatch(
+      c, std::nullopt, "hash-3", w.as_owner, [](const EventSink& sink) -> Result<Json> {
+        TUTTI_RETURN_IF_ERROR(sink(Event("e4", "k2", 4000)).status());
+        return InvalidArgument("the stream broke", "body", "corrupt_gzip");
+      });
+  EXPECT_EQ(failed.status().reason(), "corrupt_gzip");
+  EXPECT_EQ(AuditCount(), audit_before);
+  std::vector<std::string> ids;
+  ASSERT_TRUE(
+      store_
+          ->ForEachEvent(w.activation.id, {}, [&](const EventRow& e) { ids.push_back(e.event_id); })
+          .ok());
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::string>{"e1", "e2"}));
+  ExpectChainVerifies();
+}
+
+TEST_P(StoreContract, OptOutsAreExcludedAndErasedKeysAreGoneForGood) {
+  World w = MakeWorld();
+  DataContractRecord c = Must(store_->PutDataContract(w.activation.id, w.p1.id, "streamco-events",
+                                                      kContractDocument, w.as_owner, Allow),
+                              "PutDataContract");
+  StoredEvent opted = Event("e3", "k3", 3000);
+  opted.gpc = true;  // Global Privacy Control: an opt-out of sharing
+  auto store_events = [&](std::vector<StoredEvent> events) {
+    return Must(store_->IngestBatch(c, std::nullopt, "h", w.as_owner,
+                                    [events](const EventSink& sink) -> Result<Json> {
+                                      Json dispositions = Json::array();
+                                      for (const StoredEvent& e : events) {
+                                        TUTTI_ASSIGN_OR_RETURN(EventDisposition d, sink(e));
+                                        dispositions.push_back(static_cast<int>(d));
+                                      }
+                                      return Json{{"dispositions", dispositions}};
+                                    }),
+                "IngestBatch")
+        .report["dispositions"];
+  };
+  store_events({Event("e1", "k1", 1000), Event("e2", "k2", 2000), opted});
+  Status consent =
+      store_->PutConsent(ConsentRecord{"k1", "measurement", "GB", false, "api", ""}, w.as_owner);
+  ASSERT_TRUE(consent.ok()) << consent.ToString();
+  EXPECT_EQ(LastAudit().entity_id, HexEncode(Sha256("k1"))) << "consents are audited by digest";
+  auto keys = [&](std::vector<std::string> excluded) {
+    std::set<std::string> out;
+    EXPECT_TRUE(store_
+                    ->ForEachEvent(w.activation.id, excluded,
+                                   [&](const EventRow& e) { out.insert(e.user_key); })
+                    .ok());
+    return out;
+  };
+  EXPECT_EQ(keys({}), (std::set<std::string>{"k1", "k2", "k3"}));
+  EXPECT_EQ(keys({"measurement"}), (std::set<std::string>{"k2", "k3"}));
+  EXPECT_EQ(keys({"measurement", "sharing"}), (std::set<std::string>{"k2"}))
+      << "GPC on k3's request opted it out of sharing";
+
+  EXPECT_EQ(Must(store_->EraseUserKey("k2", w.as_owner), "EraseUserKey"), 1);
+  AuditEntry erasure = LastAudit();
+  EXPECT_EQ(erasure.entity_type, "erasure");
+  EXPECT_EQ(erasure.after.value_or("").find("\"k2\""), std::string::npos);
+  EXPECT_EQ(keys({}), (std::set<std::string>{"k1", "k3"}));
+  Json again = store_events({Event("e9", "k2", 9000)});
+  EXPECT_EQ(again, Json::array({static_cast<int>(EventDisposition::kErased)}));
+  EXPECT_EQ(keys({}), (std::set<std::string>{"k1", "k3"})) << "an erased key never comes back";
+  EXPECT_TRUE(Must(store_->ListConsents("k2"), "ListConsents").empty());
+  ExpectChainVerifies();
+}
+
 INSTANTIATE_TEST_SUITE_P(Backends, StoreContract,
                          ::testing::Values(Backend::kSqlite, Backend::kPostgres),
                          tutti::testing::BackendTestName);

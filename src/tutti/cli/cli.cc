@@ -12,6 +12,8 @@
 #include <thread>
 
 #include "tutti/base/crypto.h"
+#include "tutti/cli/cli_support.h"
+#include "tutti/cli/measurement_cmd.h"
 #include "tutti/core/roles.h"
 #include "tutti/governance/audit_chain.h"
 #include "tutti/http/auth.h"
@@ -21,29 +23,6 @@
 
 namespace tutti::cli {
 namespace {
-
-constexpr storage::Actor kCliActor{"cli", ""};
-
-struct Failure {
-  Status status;
-};
-
-// Sub-commands report failures by throwing Failure, caught once in Run: CLI11 callbacks have no
-// return value, and this keeps each command a straight line.
-void Check(const Status& status) {
-  if (!status.ok()) throw Failure{status};
-}
-template <typename T>
-T Check(Result<T> result) {
-  if (!result.ok()) throw Failure{result.status()};
-  return std::move(result).value();
-}
-
-std::unique_ptr<storage::Database> OpenAndMigrate(const std::string& url) {
-  auto db = Check(storage::OpenDatabase(url));
-  Check(storage::ApplyMigrations(*db));
-  return db;
-}
 
 struct PasswordOptions {
   uint64_t memory_mib = 19;
@@ -443,6 +422,8 @@ int Run(int argc, char** argv) {
     int moved = Check(CheckStoredLaunches(store, accept, std::cout));
     if (moved > 0 && !accept) exit_code = 1;
   });
+
+  AddMeasurementCommands(app, &db_url, &exit_code);
 
   std::string plan_path, now_text, delay_text;
   AddScheduleCommands(app, &plan_path, &now_text, &delay_text);

@@ -150,6 +150,77 @@ CREATE TABLE calendar_feeds (
 CREATE INDEX calendar_feeds_org ON calendar_feeds(org_id);
 CREATE INDEX calendar_feeds_user ON calendar_feeds(user_id);
 )sql"},
+      // Measurement (docs/ingest.md): data contracts per partner feed with every version kept,
+      // the events that passed them (user keys already pseudonymous: raw identifiers never reach
+      // this database), ingest batches (Idempotency-Key replay), the consent registry and
+      // erasures (the key only as SHA-256). Event ids are unique per feed: re-sent events are
+      // not stored twice. Values are micro-units so that both backends sum them exactly.
+      {4, "measurement", R"sql(
+CREATE TABLE data_contracts (
+  id TEXT PRIMARY KEY,
+  activation_id TEXT NOT NULL REFERENCES activations(id),
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  feed TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  document TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  last_delivery_at TEXT,
+  UNIQUE (org_id, feed)
+);
+CREATE INDEX data_contracts_activation ON data_contracts(activation_id);
+CREATE TABLE data_contract_versions (
+  contract_id TEXT NOT NULL REFERENCES data_contracts(id),
+  version BIGINT NOT NULL,
+  document TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (contract_id, version)
+);
+CREATE TABLE events (
+  contract_id TEXT NOT NULL REFERENCES data_contracts(id),
+  event_id TEXT NOT NULL,
+  activation_id TEXT NOT NULL,
+  org_id TEXT NOT NULL,
+  user_key TEXT NOT NULL,
+  ts_ms BIGINT NOT NULL,
+  event_type TEXT NOT NULL,
+  channel TEXT NOT NULL,
+  value_micros BIGINT NOT NULL,
+  attributes TEXT NOT NULL,
+  contract_version BIGINT NOT NULL,
+  batch_id TEXT NOT NULL,
+  PRIMARY KEY (contract_id, event_id)
+);
+CREATE INDEX events_activation ON events(activation_id, user_key, ts_ms);
+CREATE INDEX events_user ON events(user_key);
+CREATE TABLE ingest_batches (
+  id TEXT PRIMARY KEY,
+  contract_id TEXT NOT NULL REFERENCES data_contracts(id),
+  idempotency_key TEXT,
+  request_hash TEXT NOT NULL,
+  report TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (contract_id, idempotency_key)
+);
+CREATE TABLE consents (
+  user_key TEXT NOT NULL,
+  purpose TEXT NOT NULL CHECK (purpose IN ('measurement', 'sharing')),
+  region TEXT NOT NULL,
+  granted BIGINT NOT NULL,
+  source TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (user_key, purpose, region)
+);
+CREATE TABLE erasures (
+  id TEXT PRIMARY KEY,
+  key_digest TEXT NOT NULL,
+  events_removed BIGINT NOT NULL,
+  requested_by TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

@@ -8,10 +8,16 @@
 #include "tutti/core/brief.h"
 #include "tutti/core/playbook.h"
 #include "tutti/core/workstream.h"
+#include "tutti/storage/store_internal.h"
 
 namespace tutti::storage {
 namespace {
 
+using detail::Entry;
+using detail::FirstRow;
+using detail::LoadActivation;
+using detail::OrNull;
+using detail::ParseStored;
 using governance::AuditEntry;
 
 // Serialises audit appends across PostgreSQL connections; SQLite's write transaction already
@@ -21,15 +27,6 @@ constexpr int64_t kAuditAdvisoryLock = 7'420'001;
 std::optional<std::string> OptionalText(const Row& row, size_t column) {
   if (row.IsNull(column)) return std::nullopt;
   return row.Text(column);
-}
-
-SqlValue OrNull(const std::optional<std::string>& value) {
-  return value ? SqlValue(*value) : Null();
-}
-
-Json ParseStored(const std::string& text) {
-  Json j = Json::parse(text, nullptr, false);
-  return j.is_discarded() ? Json(nullptr) : j;
 }
 
 std::vector<std::string> SplitScopes(const std::string& text) {
@@ -181,43 +178,12 @@ AuditEntry AuditFromRow(const Row& r) {
   return e;
 }
 
-AuditEntry Entry(const Actor& actor, std::string entity_type, std::string entity_id,
-                 std::string action) {
-  AuditEntry e;
-  e.actor_id = actor.id;
-  e.actor_org_id = actor.org_id;
-  e.entity_type = std::move(entity_type);
-  e.entity_id = std::move(entity_id);
-  e.action = std::move(action);
-  return e;
-}
-
-template <typename T>
-Result<T> First(Result<std::vector<Row>> rows, T (*convert)(const Row&), const std::string& what) {
-  if (!rows.ok()) return rows.status();
-  if (rows->empty()) return NotFound(what + " not found");
-  return convert(rows->front());
-}
-
-Result<ActivationRecord> LoadActivation(SqlSession& s, const std::string& id, bool for_update) {
-  std::string sql = std::string("SELECT ") + kActivationColumns + " WHERE a.id = ?";
-  if (for_update && s.dialect() == Dialect::kPostgres) sql += " FOR UPDATE OF a";
-  TUTTI_ASSIGN_OR_RETURN(ActivationRecord a,
-                         First(s.Query(sql, {id}), &ActivationFromRow, "activation"));
-  TUTTI_ASSIGN_OR_RETURN(auto rows,
-                         s.Query(std::string("SELECT ") + kParticipationColumns +
-                                     " WHERE p.activation_id = ? ORDER BY p.created_at, o.name",
-                                 {id}));
-  for (const Row& r : rows) a.participants.push_back(ParticipationFromRow(r));
-  return a;
-}
-
 Result<ParticipationRecord> LoadParticipation(SqlSession& s, const std::string& activation_id,
                                               const std::string& org_id) {
-  return First(s.Query(std::string("SELECT ") + kParticipationColumns +
-                           " WHERE p.activation_id = ? AND p.org_id = ?",
-                       {activation_id, org_id}),
-               &ParticipationFromRow, "participation");
+  return FirstRow(s.Query(std::string("SELECT ") + kParticipationColumns +
+                              " WHERE p.activation_id = ? AND p.org_id = ?",
+                          {activation_id, org_id}),
+                  &ParticipationFromRow, "participation");
 }
 
 // The stored documents of an activation; empty documents at version 0 when it has none yet.
@@ -293,6 +259,43 @@ Status CheckMembers(SqlSession& s, const ActivationRecord& a, const Json& fields
 }
 
 }  // namespace
+
+namespace detail {
+
+SqlValue OrNull(const std::optional<std::string>& value) {
+  return value ? SqlValue(*value) : Null();
+}
+
+Json ParseStored(const std::string& text) {
+  Json j = Json::parse(text, nullptr, false);
+  return j.is_discarded() ? Json(nullptr) : j;
+}
+
+AuditEntry Entry(const Actor& actor, std::string entity_type, std::string entity_id,
+                 std::string action) {
+  AuditEntry e;
+  e.actor_id = actor.id;
+  e.actor_org_id = actor.org_id;
+  e.entity_type = std::move(entity_type);
+  e.entity_id = std::move(entity_id);
+  e.action = std::move(action);
+  return e;
+}
+
+Result<ActivationRecord> LoadActivation(SqlSession& s, const std::string& id, bool for_update) {
+  std::string sql = std::string("SELECT ") + kActivationColumns + " WHERE a.id = ?";
+  if (for_update && s.dialect() == Dialect::kPostgres) sql += " FOR UPDATE OF a";
+  TUTTI_ASSIGN_OR_RETURN(ActivationRecord a,
+                         FirstRow(s.Query(sql, {id}), &ActivationFromRow, "activation"));
+  TUTTI_ASSIGN_OR_RETURN(auto rows,
+                         s.Query(std::string("SELECT ") + kParticipationColumns +
+                                     " WHERE p.activation_id = ? ORDER BY p.created_at, o.name",
+                                 {id}));
+  for (const Row& r : rows) a.participants.push_back(ParticipationFromRow(r));
+  return a;
+}
+
+}  // namespace detail
 
 std::string NormaliseEmail(const std::string& email) {
   size_t begin = email.find_first_not_of(" \t\r\n");
@@ -442,8 +445,8 @@ Result<OrgRecord> Store::CreateOrg(const std::string& name, const std::string& k
 Result<OrgRecord> Store::GetOrg(const std::string& id) {
   Result<OrgRecord> out = NotFound("organisation not found");
   TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kRead, [&](SqlSession& s) -> Status {
-    out = First(s.Query("SELECT id, name, kind, created_at FROM orgs WHERE id = ?", {id}),
-                &OrgFromRow, "organisation");
+    out = FirstRow(s.Query("SELECT id, name, kind, created_at FROM orgs WHERE id = ?", {id}),
+                   &OrgFromRow, "organisation");
     return OkStatus();
   }));
   return out;
@@ -452,8 +455,8 @@ Result<OrgRecord> Store::GetOrg(const std::string& id) {
 Result<OrgRecord> Store::FindOrgByName(const std::string& name) {
   Result<OrgRecord> out = NotFound("organisation not found");
   TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kRead, [&](SqlSession& s) -> Status {
-    out = First(s.Query("SELECT id, name, kind, created_at FROM orgs WHERE name = ?", {name}),
-                &OrgFromRow, "organisation '" + name + "'");
+    out = FirstRow(s.Query("SELECT id, name, kind, created_at FROM orgs WHERE name = ?", {name}),
+                   &OrgFromRow, "organisation '" + name + "'");
     return OkStatus();
   }));
   return out;
@@ -489,8 +492,8 @@ Result<UserRecord> Store::CreateUser(const std::string& org_id, const std::strin
       return AlreadyExists("a user with this email already exists", "email");
     }
     TUTTI_RETURN_IF_ERROR(inserted);
-    out = First(s.Query(std::string("SELECT ") + kUserColumns + " WHERE u.id = ?", {id}),
-                &UserFromRow, "user");
+    out = FirstRow(s.Query(std::string("SELECT ") + kUserColumns + " WHERE u.id = ?", {id}),
+                   &UserFromRow, "user");
     TUTTI_RETURN_IF_ERROR(out.status());
     AuditEntry e = Entry(actor, "user", id, "created");
     e.after = out->ToJson().dump();
@@ -503,8 +506,8 @@ Result<UserRecord> Store::CreateUser(const std::string& org_id, const std::strin
 Result<UserRecord> Store::GetUser(const std::string& id) {
   Result<UserRecord> out = NotFound("user not found");
   TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kRead, [&](SqlSession& s) -> Status {
-    out = First(s.Query(std::string("SELECT ") + kUserColumns + " WHERE u.id = ?", {id}),
-                &UserFromRow, "user");
+    out = FirstRow(s.Query(std::string("SELECT ") + kUserColumns + " WHERE u.id = ?", {id}),
+                   &UserFromRow, "user");
     return OkStatus();
   }));
   return out;
@@ -513,9 +516,9 @@ Result<UserRecord> Store::GetUser(const std::string& id) {
 Result<UserRecord> Store::FindUserByEmail(const std::string& email) {
   Result<UserRecord> out = NotFound("user not found");
   TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kRead, [&](SqlSession& s) -> Status {
-    out = First(s.Query(std::string("SELECT ") + kUserColumns + " WHERE u.email = ?",
-                        {NormaliseEmail(email)}),
-                &UserFromRow, "user");
+    out = FirstRow(s.Query(std::string("SELECT ") + kUserColumns + " WHERE u.email = ?",
+                           {NormaliseEmail(email)}),
+                   &UserFromRow, "user");
     return OkStatus();
   }));
   return out;
@@ -539,8 +542,8 @@ Result<UserRecord> Store::UpdateUser(const std::string& id, const Json& patch, c
   TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kWrite, [&](SqlSession& s) -> Status {
     TUTTI_ASSIGN_OR_RETURN(
         UserRecord before,
-        First(s.Query(std::string("SELECT ") + kUserColumns + " WHERE u.id = ?", {id}),
-              &UserFromRow, "user"));
+        FirstRow(s.Query(std::string("SELECT ") + kUserColumns + " WHERE u.id = ?", {id}),
+                 &UserFromRow, "user"));
     TUTTI_RETURN_IF_ERROR(authorize(before));
     UserRecord after = before;
     if (patch.contains("name")) after.name = patch["name"].get<std::string>();
@@ -609,9 +612,9 @@ Result<SessionRecord> Store::FindSession(const std::string& token_digest) {
                                    {token_digest}));
     if (rows.empty()) return OkStatus();
     TUTTI_ASSIGN_OR_RETURN(
-        UserRecord user,
-        First(s.Query(std::string("SELECT ") + kUserColumns + " WHERE u.id = ?", {rows[0].Text(0)}),
-              &UserFromRow, "user"));
+        UserRecord user, FirstRow(s.Query(std::string("SELECT ") + kUserColumns + " WHERE u.id = ?",
+                                          {rows[0].Text(0)}),
+                                  &UserFromRow, "user"));
     out = SessionRecord{std::move(user), rows[0].Text(1), rows[0].Text(2)};
     return OkStatus();
   }));
@@ -694,8 +697,8 @@ Result<ApiKeyRecord> Store::CreateApiKey(const std::string& org_id, const std::s
                   {id, org_id, name, token_digest, token_hint, scope_text, actor.id, Now(),
                    OrNull(expires)})
             .status());
-    out = First(s.Query(std::string("SELECT ") + kApiKeyColumns + " WHERE k.id = ?", {id}),
-                &ApiKeyFromRow, "api key");
+    out = FirstRow(s.Query(std::string("SELECT ") + kApiKeyColumns + " WHERE k.id = ?", {id}),
+                   &ApiKeyFromRow, "api key");
     TUTTI_RETURN_IF_ERROR(out.status());
     AuditEntry e = Entry(actor, "api_key", id, "created");
     e.after = out->ToJson().dump();
@@ -946,8 +949,8 @@ Result<CalendarFeedRecord> Store::CreateCalendarFeed(
                   "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                   {id, token_hash, kind, org_id, user_id, name, Now()})
             .status());
-    out = First(s.Query(std::string("SELECT ") + kFeedColumns + " WHERE id = ?", {id}),
-                &FeedFromRow, "calendar feed");
+    out = FirstRow(s.Query(std::string("SELECT ") + kFeedColumns + " WHERE id = ?", {id}),
+                   &FeedFromRow, "calendar feed");
     TUTTI_RETURN_IF_ERROR(out.status());
     AuditEntry e = Entry(actor, "calendar_feed", id, "created");
     e.after = FeedAuditJson(*out).dump();
@@ -1215,7 +1218,7 @@ Result<WorkstreamRecord> Store::GetWorkstream(const std::string& activation_id,
                                               const std::string& workstream_id) {
   Result<WorkstreamRecord> out = NotFound("workstream not found");
   TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kRead, [&](SqlSession& s) -> Status {
-    out = First(
+    out = FirstRow(
         s.Query(std::string("SELECT ") + kWorkstreamColumns + " WHERE id = ? AND activation_id = ?",
                 {workstream_id, activation_id}),
         &WorkstreamFromRow, "workstream");
@@ -1232,10 +1235,10 @@ Result<WorkstreamRecord> Store::UpdateWorkstream(
   TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kWrite, [&](SqlSession& s) -> Status {
     TUTTI_ASSIGN_OR_RETURN(ActivationRecord a, LoadActivation(s, activation_id, true));
     TUTTI_ASSIGN_OR_RETURN(WorkstreamRecord before,
-                           First(s.Query(std::string("SELECT ") + kWorkstreamColumns +
-                                             " WHERE id = ? AND activation_id = ?",
-                                         {workstream_id, activation_id}),
-                                 &WorkstreamFromRow, "workstream"));
+                           FirstRow(s.Query(std::string("SELECT ") + kWorkstreamColumns +
+                                                " WHERE id = ? AND activation_id = ?",
+                                            {workstream_id, activation_id}),
+                                    &WorkstreamFromRow, "workstream"));
     TUTTI_RETURN_IF_ERROR(authorize(a, before));
     TUTTI_RETURN_IF_ERROR(CheckMembers(s, a, patch));
     WorkstreamRecord after = before;
@@ -1349,8 +1352,8 @@ Result<PlaybookRecord> Store::SavePlaybook(const std::string& activation_id,
 Result<PlaybookRecord> Store::GetPlaybook(const std::string& id) {
   Result<PlaybookRecord> out = NotFound("playbook not found");
   TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kRead, [&](SqlSession& s) -> Status {
-    out = First(s.Query(std::string("SELECT ") + kPlaybookColumns + " WHERE id = ?", {id}),
-                &PlaybookFromRow, "playbook");
+    out = FirstRow(s.Query(std::string("SELECT ") + kPlaybookColumns + " WHERE id = ?", {id}),
+                   &PlaybookFromRow, "playbook");
     return OkStatus();
   }));
   return out;

@@ -155,6 +155,68 @@ struct CalendarFeedRecord {
   std::string last_used_at;  // empty until first fetched
 };
 
+// A partner feed's data contract (docs/ingest.md), as ingest/contract.h reads it; storage keeps
+// the document and its versions without interpreting them.
+struct DataContractRecord {
+  std::string id;
+  std::string activation_id;
+  std::string org_id;
+  std::string org_name;
+  std::string feed;
+  int64_t version = 0;
+  Json document;
+  std::string created_at;
+  std::string updated_at;
+  std::string last_delivery_at;  // empty until the first batch
+};
+
+// An event that passed its contract: the user key is already pseudonymous.
+struct StoredEvent {
+  std::string event_id;
+  std::string user_key;
+  int64_t ts_ms = 0;
+  std::string event_type;
+  std::string channel;
+  int64_t value_micros = 0;
+  Json attributes = Json::object();
+  // The record's consent field (measurement and sharing, every region), and Global Privacy
+  // Control on the request (an opt-out of sharing): recorded with the event, same transaction.
+  std::optional<bool> consent;
+  bool gpc = false;
+};
+
+// What one stored event row says, for engines that read events back (attribution).
+struct EventRow {
+  std::string event_id;
+  std::string org_id;
+  std::string org_name;
+  std::string user_key;
+  int64_t ts_ms = 0;
+  std::string event_type;
+  std::string channel;
+  int64_t value_micros = 0;
+};
+
+// Stores one event inside IngestBatch: "stored" when new, "duplicate" when the feed already has
+// its event id, "erased" when its user key was erased (never stored again).
+enum class EventDisposition { kStored, kDuplicate, kErased };
+using EventSink = std::function<Result<EventDisposition>(const StoredEvent&)>;
+
+struct IngestOutcome {
+  std::string batch_id;
+  Json report;            // what `produce` returned, stored for Idempotency-Key replays
+  bool replayed = false;  // the same key and request were seen before: nothing was done now
+};
+
+struct ConsentRecord {
+  std::string user_key;
+  std::string purpose;  // "measurement" or "sharing"
+  std::string region;   // ISO 3166 code, or "*" for everywhere
+  bool granted = false;
+  std::string source;  // "api", "cli", "event", "gpc"
+  std::string updated_at;
+};
+
 struct SessionRecord {
   UserRecord user;
   std::string expires_at;
@@ -251,6 +313,39 @@ class Store {
                                          const Actor& actor, const PlanDocumentEdit& edit);
   // Every activation's documents that has a plan, by activation id (for tz database checks).
   Result<std::vector<PlanDocuments>> ListStoredPlans();
+
+  // ---- measurement (docs/ingest.md) ----
+  // Creates the contract of (org_id, feed) at version 1, or stores `document` as its next version
+  // (the activation cannot change). Audited as entity data_contract.
+  Result<DataContractRecord> PutDataContract(const std::string& activation_id,
+                                             const std::string& org_id, const std::string& feed,
+                                             const Json& document, const Actor& actor,
+                                             const Authorize& authorize);
+  // kNotFound when the organisation has no such feed.
+  Result<DataContractRecord> FindDataContract(const std::string& org_id, const std::string& feed);
+  Result<std::vector<DataContractRecord>> ListDataContracts(const std::string& activation_id);
+  // Every contract of every activation, for late-feed checks.
+  Result<std::vector<DataContractRecord>> ListAllDataContracts();
+  // One ingest batch in one write transaction: `produce` reads and validates the records and
+  // hands each good event to the sink; what it stored commits with the batch, or nothing does.
+  // With an idempotency key already used on this contract: the stored report is returned
+  // (replayed) when `request_hash` matches, and kAlreadyExists (reason "idempotency_key_reused")
+  // otherwise. Stamps the contract's last delivery.
+  Result<IngestOutcome> IngestBatch(const DataContractRecord& contract,
+                                    const std::optional<std::string>& idempotency_key,
+                                    const std::string& request_hash, const Actor& actor,
+                                    const std::function<Result<Json>(const EventSink&)>& produce);
+  // The activation's events whose user key has not opted out of `excluded_purposes` (any
+  // region) and was not erased, in no particular order.
+  Status ForEachEvent(const std::string& activation_id,
+                      const std::vector<std::string>& excluded_purposes,
+                      const std::function<void(const EventRow&)>& visit);
+  // Upserts the consent of (user_key, purpose, region); audited with the key's SHA-256 only.
+  Status PutConsent(const ConsentRecord& consent, const Actor& actor);
+  Result<std::vector<ConsentRecord>> ListConsents(const std::string& user_key);
+  // Removes the key's events and consents everywhere and keeps only its SHA-256, so that events
+  // sent later are refused; audited without the key. Returns the number of events removed.
+  Result<int64_t> EraseUserKey(const std::string& user_key, const Actor& actor);
 
   // Calendar feeds. `token_hash` is TokenDigest of the secret; audited (entity calendar_feed,
   // visible to the feed's organisation).

@@ -1,0 +1,139 @@
+// The attribution engine (issue 4, C7; docs/attribution.md): who gets credit for each conversion.
+// Pure: no I/O. Events (touchpoints and conversions per pseudonymous user key) become journeys,
+// the paths that led to each conversion or to nothing, and a model shares each journey's
+// conversions and revenue among the keys (channels, partners or partner × channel) on its path.
+// The same journeys come from the aggregated path format analysts keep for ChannelAttribution
+// (paths.h). Thread-safe: every function is re-entrant; Attribute may use several threads.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "tutti/base/status.h"
+
+namespace tutti::attribution {
+
+// Names interned to dense ids (user keys, partners, channels, credit keys). Ingest interns
+// three names per event, so lookups take a string_view and probe a flat table.
+class Dictionary {
+ public:
+  uint32_t Intern(std::string_view name);
+  // The same as ids[i] = Intern(names[i]) in order, but the batch's memory accesses overlap:
+  // ingest interns user keys from a table far larger than the caches.
+  void InternMany(std::span<const std::string_view> names, std::span<uint32_t> ids);
+  const std::string& Name(uint32_t id) const { return names_[id]; }
+  size_t size() const { return names_.size(); }
+  // kNotFound when absent.
+  Result<uint32_t> Find(std::string_view name) const;
+
+ private:
+  // Open addressing with linear probing, at most half full. A slot holds 32 bits of the name's
+  // hash above its id + 1 (0: empty), so that most mismatches are settled without reading the
+  // name, and growing needs no rehashing of the names.
+  static uint32_t Hash(std::string_view name);
+  size_t SlotOf(std::string_view name, uint32_t hash) const;
+  uint32_t InternHashed(std::string_view name, uint32_t hash);
+  void Grow();
+  std::vector<std::string> names_;
+  std::vector<uint64_t> slots_;
+};
+
+enum class EventType : uint8_t { kImpression, kClick, kEngagement, kConversion };
+// "impression", "click", "engagement", "conversion"; kInvalidArgument otherwise.
+Result<EventType> ParseEventType(std::string_view name);
+
+// Events in columnar form: row i is (event_id[i], user[i], ts_ms[i], partner[i], channel[i],
+// type[i], value[i]). Event ids are kept as strings only to break timestamp ties (ordered by
+// byte-wise comparison); they live in one arena (event_id_offsets has size()+1 entries).
+struct EventTable {
+  Dictionary users, partners, channels;
+  std::vector<uint32_t> user, partner, channel;
+  std::vector<int64_t> ts_ms;
+  std::vector<EventType> type;
+  std::vector<double> value;  // revenue for conversions; ignored on touchpoints
+  std::string event_id_arena;
+  std::vector<uint64_t> event_id_offsets{0};
+
+  size_t size() const { return ts_ms.size(); }
+  std::string_view EventId(size_t row) const {
+    return std::string_view(event_id_arena)
+        .substr(event_id_offsets[row], event_id_offsets[row + 1] - event_id_offsets[row]);
+  }
+  void Add(std::string_view event_id, std::string_view user_key, int64_t ts_ms,
+           std::string_view partner, std::string_view channel, EventType type, double value);
+};
+
+// What a credit is keyed by.
+enum class CreditKey {
+  kChannel,
+  kPartner,
+  kPartnerChannel
+};  // "channel", "partner", "partner,channel"
+
+struct JourneyOptions {
+  CreditKey by = CreditKey::kChannel;
+  // Clicks and engagements count within the click window before the conversion, impressions
+  // within the view window; both also only after the same user's previous conversion.
+  std::chrono::seconds click_lookback = std::chrono::days(30);
+  std::chrono::seconds view_lookback = std::chrono::days(1);
+  int threads = 0;  // 0: hardware concurrency
+};
+
+// The key of conversions whose path holds no touchpoint.
+inline constexpr std::string_view kDirect = "(direct)";
+// Partner × channel keys are written "partner,channel" (CSV-ready: two columns).
+
+// Paths in columnar form, the input of every model. Journey j's touches are
+// [offsets[j], offsets[j+1]) in time order (timestamp, then event id); each has a key and, when
+// built from events, its age (conversion time − touch time, for time-decay). A converting
+// journey has conversions > 0 (1 per conversion from events; total_conversions from a path
+// file) and its value; a non-converting one (the touches after a user's last conversion, or a
+// path file's total_null) has nulls > 0 and feeds only Markov and Shapley.
+struct Journeys {
+  Dictionary keys;
+  std::vector<uint64_t> offsets{0};
+  std::vector<uint32_t> touch_key;
+  std::vector<int64_t> touch_age_seconds;  // empty when has_times is false
+  std::vector<double> conversions, value, nulls;
+  bool has_times = false;
+  // For solo vs co-branded: per journey, the number of distinct partners on the path (0 when
+  // unknown, as in path files).
+  std::vector<uint32_t> partner_count;
+
+  size_t size() const { return conversions.size(); }
+};
+
+// Sorts by (user, ts, event id) internally; `events` is not modified. kInvalidArgument for
+// negative lookbacks.
+Result<Journeys> BuildJourneys(const EventTable& events, const JourneyOptions& options);
+
+enum class Model { kFirst, kLast, kLinear, kTimeDecay, kPosition, kMarkov, kShapley };
+// "first", "last", "linear", "time_decay", "position", "markov", "shapley".
+Result<Model> ParseModel(std::string_view name);
+const char* ModelName(Model model);
+
+struct ModelOptions {
+  Model model = Model::kLast;
+  std::chrono::seconds half_life = std::chrono::days(7);  // time_decay
+  int markov_order = 1;                                   // 1..4
+  int threads = 0;                                        // 0: hardware concurrency
+};
+
+// Credit per key id of `journeys.keys`: conversions and revenue. Every model shares each
+// conversion (and its value) completely, so the conversions sum to the journeys' conversions.
+struct Credit {
+  std::vector<double> conversions;
+  std::vector<double> revenue;
+};
+
+// kInvalidArgument: time_decay without timestamps, a Markov order outside 1..4, Shapley over
+// more than 20 keys (field "model"), non-positive half-life.
+Result<Credit> Attribute(const Journeys& journeys, const ModelOptions& options);
+
+}  // namespace tutti::attribution

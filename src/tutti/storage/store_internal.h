@@ -1,0 +1,29 @@
+// Row helpers shared by the files that implement Store (store.cc, store_measurement.cc).
+// Internal to tutti_storage.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "tutti/storage/store.h"
+
+namespace tutti::storage::detail {
+
+SqlValue OrNull(const std::optional<std::string>& value);
+// A stored JSON column; null when it does not parse (never throws on old or foreign data).
+Json ParseStored(const std::string& text);
+governance::AuditEntry Entry(const Actor& actor, std::string entity_type, std::string entity_id,
+                             std::string action);
+// The activation with its participants; `for_update` locks its row on PostgreSQL.
+Result<ActivationRecord> LoadActivation(SqlSession& s, const std::string& id, bool for_update);
+
+template <typename T>
+Result<T> FirstRow(Result<std::vector<Row>> rows, T (*convert)(const Row&),
+                   const std::string& what) {
+  if (!rows.ok()) return rows.status();
+  if (rows->empty()) return NotFound(what + " not found");
+  return convert(rows->front());
+}
+
+}  // namespace tutti::storage::detail
