@@ -80,6 +80,9 @@ struct MatrixRow {
   std::array<int, kPrincipalCount> expected;
   // Callers whose 2xx is by design a no-op that appends nothing (bit per Principal).
   unsigned no_op_callers = 0;
+  // A body in another format than JSON (event uploads): its media type and content.
+  const char* raw_type = nullptr;
+  const char* raw_body = nullptr;
 };
 
 // The plan of issue 3 and a small content calendar, for the scheduling rows (and stored on the
@@ -107,6 +110,15 @@ Json ExamplePost(const Context&) {
   return Json{{"platform", "youtube"}, {"market", "US"}, {"at", "2027-01-05T15:00:00Z"}};
 }
 
+Json ExampleContract() {
+  return Json::parse(R"({"feed": "streamco-events", "fields": [
+      {"name": "event_id", "type": "string", "privacy": "pseudonymous", "role": "event_id"},
+      {"name": "email", "type": "string", "privacy": "raw_identifier", "identifier": "email",
+       "role": "user_key"},
+      {"name": "ts", "type": "timestamp", "privacy": "aggregate", "role": "timestamp"},
+      {"name": "type", "type": "string", "privacy": "aggregate", "role": "event_type"}]})");
+}
+
 Json ExampleWindows(const Context&) {
   return Json::parse(R"({"blackouts": [{"name": "Memorial Day",
       "start": "2026-05-25T00:00:00Z", "end": "2026-05-26T00:00:00Z"}]})");
@@ -124,7 +136,8 @@ std::string Resolve(const Context& c, const std::string& target) {
   if (target == "hero_workstream") return d.workstreams.at("creative");  // owned by Wanda
   if (target == "revocable_key") return c.prepared.revocable_key;
   if (target == "host_playbook") return c.prepared.host_playbook;
-  if (target == "streamco_post") return "sc-trailer-us";  // in the demo's content calendar
+  if (target == "streamco_post") return "sc-trailer-us";         // in the demo's content calendar
+  if (target == "streamco_feed_name") return "streamco-events";  // stored by Prepare
   if (target == "sam_feed") return c.prepared.sam_feed;
   if (target == "sam_feed_token") return c.prepared.sam_feed_token;
   if (target == "streamco_feed") return c.prepared.streamco_feed;
@@ -292,6 +305,27 @@ const std::vector<MatrixRow>& Matrix() {
       {"PUT", "/api/v1/activations/{activation_id}/windows", "the demo's windows and blackouts",
        {{"activation_id", "demo_activation"}}, nullptr, &ExampleWindows,
        {401, 404, 403, 403, 403, 403, 200, 200, 403}},
+      // ---- measurement: contracts, uploads, consent, erasure ----
+      {"GET", "/api/v1/activations/{activation_id}/contracts", "the demo's data contracts",
+       {{"activation_id", "demo_activation"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"PUT", "/api/v1/activations/{activation_id}/contracts/{feed}", "StreamCo's feed contract",
+       {{"activation_id", "demo_activation"}, {"feed", "streamco_feed_name"}}, nullptr,
+       [](const Context& c) { return Json{{"org_id", c.demo.streamco}, {"contract", ExampleContract()}}; },
+       {401, 404, 403, 200, 403, 403, 200, 200, 403}},
+      // A feed exists only for its own organisation: everyone else's organisation has none.
+      {"POST", "/api/v1/feeds/{feed}/events", "events into StreamCo's feed",
+       {{"feed", "streamco_feed_name"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 404, 404, 404, 404, 403}, 0, "text/csv",
+       "event_id,email,ts,type\nm1,ana@example.com,2026-05-04T08:00:00Z,click\n"},
+      {"POST", "/api/v1/consents", "an opt-out", {}, nullptr,
+       [](const Context&) {
+         return Json{{"user_key", "matrix-key"}, {"purpose", "measurement"}, {"granted", false}};
+       },
+       {401, 200, 403, 200, 200, 403, 200, 200, 403}},
+      {"POST", "/api/v1/erasures", "a user key", {}, nullptr,
+       [](const Context&) { return Json{{"user_key", "matrix-key"}}; },
+       {401, 200, 403, 200, 200, 403, 403, 200, 403}},
       // ---- calendar feeds: people only, never API keys ----
       {"GET", "/api/v1/calendar-feeds", "the caller's feeds", {}, nullptr, nullptr,
        {401, 200, 200, 200, 200, 200, 200, 200, 403}},
@@ -358,6 +392,10 @@ Prepared Prepare(TestServer& server) {
       server.store().PutPlanDocument(d.activation, "plan", ExamplePlan(), std::nullopt, olivia,
                                      [](const storage::ActivationRecord&) { return OkStatus(); });
   EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+  auto contract = server.store().PutDataContract(
+      d.activation, d.streamco, "streamco-events", ExampleContract(), sam,
+      [](const storage::ActivationRecord&) { return OkStatus(); });
+  EXPECT_TRUE(contract.ok()) << contract.status().ToString();
   out.sam_feed_token = NewSecretToken("tcf_");
   auto feed = server.store().CreateCalendarFeed("user", d.streamco, d.User(demo::kSam), "Sam",
                                                 TokenDigest(out.sam_feed_token), sam);
@@ -409,10 +447,16 @@ std::string RequestPath(const MatrixRow& row, const Context& c) {
 
 Reply SendCell(TestServer& server, const Prepared& prepared, const MatrixRow& row, Principal who) {
   Context c{server.demo(), prepared};
+  const std::string credential = Credential(server, prepared, who);
+  if (row.raw_body != nullptr) {
+    httplib::Headers headers;
+    if (!credential.empty()) headers.emplace("Authorization", "Bearer " + credential);
+    return server.client().SendRaw(row.method, RequestPath(row, c), headers, row.raw_body,
+                                   row.raw_type);
+  }
   std::optional<Json> body;
   if (row.body != nullptr) body = row.body(c);
-  return server.client().Send(row.method, RequestPath(row, c), Credential(server, prepared, who),
-                              body);
+  return server.client().Send(row.method, RequestPath(row, c), credential, body);
 }
 
 bool IsMutation(const MatrixRow& row) { return std::string(row.method) != "GET"; }

@@ -307,6 +307,7 @@ Status TestServer::Start() {
   config.host = kHost;
   config.port = 0;
   config.web_root = (dir_ / "web").string();  // no UI needed; keeps the source tree out of it
+  config.identifier_secret = std::string(kIdentifierSecret);
   server_ = std::make_unique<http::Server>(*store_, *auth_, config);
   TUTTI_ASSIGN_OR_RETURN(port_, server_->Bind());
   thread_ = std::thread([this] { serve_status_ = server_->Serve(); });

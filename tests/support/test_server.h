@@ -118,6 +118,9 @@ struct TestServerOptions {
 };
 
 // Ids of the seeded demo world, read from the store after seeding.
+// The HMAC key the test server pseudonymizes raw identifiers with.
+inline constexpr std::string_view kIdentifierSecret = "test-identifier-secret-0123456789abcdef";
+
 struct DemoWorld {
   std::string host_org;  // Acme Beverages
   std::string streamco;

@@ -19,6 +19,7 @@
 #include "tutti/http/auth.h"
 #include "tutti/http/server.h"
 #include "tutti/scheduling/plan.h"
+#include "tutti/service/ingest.h"
 #include "tutti/storage/migrations.h"
 
 namespace tutti::cli {
@@ -57,8 +58,8 @@ std::pair<std::string, int> ParseListen(const std::string& listen) {
   return {host, port};
 }
 
-int Serve(const std::string& db_url, const std::string& listen, const std::string& web_root,
-          size_t max_body, bool secure_cookies, int threads, const PasswordOptions& passwords) {
+int Serve(const std::string& db_url, const std::string& listen, http::ServerConfig config,
+          const PasswordOptions& passwords) {
   // Block the stop signals before any thread starts, so that only the waiter below sees them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -72,7 +73,8 @@ int Serve(const std::string& db_url, const std::string& listen, const std::strin
   auth_config.password_params = passwords.Params();
   http::AuthService auth(store, auth_config);
   auto [host, port] = ParseListen(listen);
-  http::ServerConfig config{host, port, web_root, max_body, secure_cookies, threads};
+  config.host = host;
+  config.port = port;
   http::Server server(store, auth, config);
   int bound = Check(server.Bind());
   // A tz database update since the last start may have moved stored launches: say so up front
@@ -278,28 +280,39 @@ int Run(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "Run the HTTP API and web UI");
   add_db(serve);
   std::string listen = "127.0.0.1:8080";
-  std::string web_root;
-  size_t max_body = 1 << 20;
-  bool secure_cookies = false;
-  int threads = 64;
+  http::ServerConfig server_config;
+  std::string secret_file = "tutti-data/identifier-secret";
   PasswordOptions passwords;
   serve->add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free port)")
       ->capture_default_str();
-  serve->add_option("--web-root", web_root, "Directory of the built web UI")
+  serve->add_option("--web-root", server_config.web_root, "Directory of the built web UI")
       ->default_str(http::DefaultWebRoot());
-  serve->add_option("--max-body-bytes", max_body, "Largest accepted request body (413 above)")
+  serve
+      ->add_option("--max-body-bytes", server_config.max_body_bytes,
+                   "Largest accepted JSON request body (413 above)")
       ->check(CLI::Range(size_t{1024}, size_t{1} << 30))
       ->capture_default_str();
   serve
-      ->add_option("--threads", threads,
+      ->add_option("--max-upload-bytes", server_config.max_upload_bytes,
+                   "Largest accepted event upload (CSV/NDJSON, compressed size)")
+      ->check(CLI::Range(size_t{1024}, size_t{1} << 34))
+      ->capture_default_str();
+  serve
+      ->add_option("--secret-file", secret_file,
+                   "The deployment's HMAC key for raw identifiers (created on first use; share it "
+                   "between instances of one database)")
+      ->capture_default_str();
+  serve
+      ->add_option("--threads", server_config.threads,
                    "Worker threads; each open keep-alive connection holds one")
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();
-  serve->add_flag("--secure-cookies", secure_cookies,
+  serve->add_flag("--secure-cookies", server_config.secure_cookies,
                   "Mark the session cookie Secure (set this behind HTTPS)");
   AddPasswordOptions(serve, &passwords);
   serve->callback([&] {
-    exit_code = Serve(db_url, listen, web_root, max_body, secure_cookies, threads, passwords);
+    server_config.identifier_secret = Check(service::LoadOrCreateIdentifierSecret(secret_file));
+    exit_code = Serve(db_url, listen, server_config, passwords);
   });
 
   auto* migrate = app.add_subcommand("migrate", "Apply pending schema migrations");

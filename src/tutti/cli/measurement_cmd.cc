@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "tutti/base/crypto.h"
 #include "tutti/cli/cli_support.h"
@@ -32,8 +33,10 @@ struct MeasurementOptions {
 Json ReadJsonFile(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw Failure{InvalidArgument("cannot read " + path, "file", "unreadable")};
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return Check(ParseJsonObject(text));
+  // Through a stringstream: GCC 12 at -O3 sees a null dereference in istreambuf_iterator.
+  std::ostringstream text;
+  text << in.rdbuf();
+  return Check(ParseJsonObject(text.str()));
 }
 
 storage::OrgRecord FindOrg(storage::Store& store, const std::string& name_or_id) {

@@ -83,6 +83,27 @@ bool CanWritePartnerPosts(const Principal& p, const ActivationAccess& a,
          p.role != Role::kViewer;
 }
 
+bool CanManageDataContract(const Principal& p, const ActivationAccess& a,
+                           const std::string& feed_org_id) {
+  if (CanEditBrief(p, a)) return true;
+  return CanWrite(p) && CanViewActivation(p, a) && p.org_id == feed_org_id &&
+         !p.scopes.has_value() && (p.role == Role::kOwner || p.role == Role::kPartnerAdmin);
+}
+
+bool CanSendEvents(const Principal& p, const std::string& feed_org_id) {
+  if (p.org_id != feed_org_id || !HasScope(p, "events:write")) return false;
+  return p.scopes.has_value() || p.role != Role::kViewer;
+}
+
+bool CanRecordConsent(const Principal& p) {
+  if (p.scopes.has_value()) return HasScope(p, "events:write");
+  return p.role == Role::kOwner || p.role == Role::kFacilitator || p.role == Role::kPartnerAdmin;
+}
+
+bool CanEraseUserKey(const Principal& p) {
+  return !p.scopes.has_value() && (p.role == Role::kOwner || p.role == Role::kPartnerAdmin);
+}
+
 bool CanCreateUserFeed(const Principal& p) { return !p.scopes.has_value() && !p.user_id.empty(); }
 
 bool CanManageOrgFeeds(const Principal& p, const std::string& org_id) {

@@ -66,6 +66,17 @@ bool CanSavePlaybook(const Principal& p, const ActivationAccess& a);
 bool CanWritePartnerPosts(const Principal& p, const ActivationAccess& a,
                           const std::string& partner_org_id);
 
+// Measurement (docs/ingest.md). A feed's data contract: whoever edits the brief, and the feed
+// organisation's own owners and partner admins.
+bool CanManageDataContract(const Principal& p, const ActivationAccess& a,
+                           const std::string& feed_org_id);
+// Events into a feed: its organisation's keys with events:write, and its people but viewers.
+bool CanSendEvents(const Principal& p, const std::string& feed_org_id);
+// Consent changes: keys with events:write (collection systems), owners, facilitators and
+// partner admins. Erasure: owners and partner admins, in person.
+bool CanRecordConsent(const Principal& p);
+bool CanEraseUserKey(const Principal& p);
+
 bool CanCreateOrg(const Principal& p);
 bool CanViewOrg(const Principal& p, const std::string& org_id);
 // Users of an organisation (names, emails): people who may see the organisation, never API keys.

@@ -43,16 +43,20 @@ struct Route {
   std::string path;    // OpenAPI template, e.g. /api/v1/activations/{activation_id}
   bool requires_auth = true;
   std::function<Result<ApiResponse>(ApiRequest&)> handler;
+  // Media types the body may have (prefixes); empty: application/json only.
+  std::vector<std::string> body_types = {};
 };
 
 class Api {
  public:
-  Api(storage::Store& store, AuthService& auth) : store_(store), auth_(auth) {}
+  Api(storage::Store& store, AuthService& auth, std::string identifier_secret = {})
+      : store_(store), auth_(auth), identifier_secret_(std::move(identifier_secret)) {}
   std::vector<Route> Routes();
 
  private:
   storage::Store& store_;
   AuthService& auth_;
+  std::string identifier_secret_;
 };
 
 }  // namespace tutti::http

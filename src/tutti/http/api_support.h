@@ -44,5 +44,6 @@ Result<std::optional<int64_t>> ExpectedVersion(const ApiRequest& r, Json& body,
 // The routes of each area, appended to Api::Routes().
 std::vector<Route> ScheduleRoutes(storage::Store& store);
 std::vector<Route> FeedRoutes(storage::Store& store);
+std::vector<Route> MeasurementRoutes(storage::Store& store, const std::string& identifier_secret);
 
 }  // namespace tutti::http

@@ -77,12 +77,13 @@ struct Server::Impl {
 Server::Server(storage::Store& store, AuthService& auth, ServerConfig config)
     : impl_(std::make_unique<Impl>()) {
   impl_->config = config;
-  Api api(store, auth);
+  Api api(store, auth, config.identifier_secret);
   routes_ = api.Routes();
   httplib::Server& http = impl_->http;
   size_t threads = static_cast<size_t>(std::max(1, config.threads));
   http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  http.set_payload_max_length(config.max_body_bytes);
+  // The transport admits uploads; JSON routes hold their bodies to max_body_bytes below.
+  http.set_payload_max_length(std::max(config.max_body_bytes, config.max_upload_bytes));
   http.set_read_timeout(std::chrono::seconds(15));
   http.set_write_timeout(std::chrono::seconds(15));
   http.set_keep_alive_max_count(1000);
@@ -99,7 +100,8 @@ Server::Server(storage::Store& store, AuthService& auth, ServerConfig config)
     std::vector<std::string> names;
     std::string pattern = TemplateToRegex(route.path, &names);
     bool secure_cookies = config.secure_cookies;
-    httplib::Server::Handler handler = [&auth, route, names, secure_cookies](
+    const size_t max_json_bytes = config.max_body_bytes;
+    httplib::Server::Handler handler = [&auth, route, names, secure_cookies, max_json_bytes](
                                            const httplib::Request& req, httplib::Response& res) {
       ApiRequest request;
       request.method = route.method;
@@ -140,10 +142,26 @@ Server::Server(storage::Store& store, AuthService& auth, ServerConfig config)
       }
       if (!req.body.empty()) {
         std::string type = req.get_header_value("Content-Type");
-        if (type.rfind("application/json", 0) != 0) {
-          return WriteError(res, Status(StatusCode::kUnsupportedMediaType,
-                                        "request bodies must be application/json", "Content-Type",
-                                        "unsupported_media_type"));
+        if (route.body_types.empty()) {
+          if (type.rfind("application/json", 0) != 0) {
+            return WriteError(res, Status(StatusCode::kUnsupportedMediaType,
+                                          "request bodies must be application/json", "Content-Type",
+                                          "unsupported_media_type"));
+          }
+          if (req.body.size() > max_json_bytes) {
+            return WriteError(res, Status(StatusCode::kPayloadTooLarge,
+                                          "the request body is larger than " +
+                                              std::to_string(max_json_bytes) + " bytes",
+                                          "", "payload_too_large"));
+          }
+        } else if (std::none_of(route.body_types.begin(), route.body_types.end(),
+                                [&type](const std::string& t) { return type.rfind(t, 0) == 0; })) {
+          std::string accepted;
+          for (const std::string& t : route.body_types)
+            accepted += (accepted.empty() ? "" : ", ") + t;
+          return WriteError(
+              res, Status(StatusCode::kUnsupportedMediaType, "this route takes " + accepted,
+                          "Content-Type", "unsupported_media_type"));
         }
       }
       Result<ApiResponse> out = route.handler(request);

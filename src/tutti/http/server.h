@@ -15,13 +15,17 @@ namespace tutti::http {
 
 struct ServerConfig {
   std::string host = "127.0.0.1";
-  int port = 8080;       // 0: any free port (tests)
-  std::string web_root;  // empty: the build's default (web/dist of the source tree)
-  size_t max_body_bytes = 1 << 20;
+  int port = 8080;                  // 0: any free port (tests)
+  std::string web_root;             // empty: the build's default (web/dist of the source tree)
+  size_t max_body_bytes = 1 << 20;  // JSON request bodies
   bool secure_cookies = false;  // set behind HTTPS so the session cookie carries Secure
   // cpp-httplib holds one worker per open keep-alive connection, so this bounds the concurrent
   // connections served without queueing.
   int threads = 64;
+  // Event uploads (POST /api/v1/feeds/{feed}/events), read as a stream of records.
+  size_t max_upload_bytes = 64 << 20;
+  // The deployment's HMAC key for raw identifiers (service::LoadOrCreateIdentifierSecret).
+  std::string identifier_secret = {};
 };
 
 class Server {

@@ -375,6 +375,15 @@ Json ContractToJson(const DataContract& c) {
               {"allow_extra_fields", c.allow_extra_fields}};
 }
 
+DeliveryStatus FeedDeliveryStatus(const DataContract& contract,
+                                  std::optional<Instant> last_delivery, Instant contract_created,
+                                  Instant now) {
+  const Instant from = last_delivery.value_or(contract_created);
+  const Instant due_by = from + contract.cadence + contract.max_delay;
+  if (now > due_by) return DeliveryStatus{"late", due_by};
+  return DeliveryStatus{last_delivery ? "on_time" : "awaiting_first_delivery", due_by};
+}
+
 std::string PseudonymizeIdentifier(IdentifierKind kind, std::string_view raw,
                                    std::string_view identifier_secret) {
   std::string normal = Trim(raw);

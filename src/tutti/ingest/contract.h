@@ -117,6 +117,17 @@ struct FieldError {
 std::variant<ValidEvent, std::vector<FieldError>> ValidateRecord(
     const DataContract& contract, const RawRecord& record, std::string_view identifier_secret);
 
+// Whether a feed delivers on time: the next delivery is due `cadence` after the last one (or
+// after the contract was stored, before any), and the feed is late once `max_delay` more has
+// passed.
+struct DeliveryStatus {
+  const char* state;  // "on_time", "late" or "awaiting_first_delivery" (not yet late)
+  Instant due_by;     // when it becomes late
+};
+DeliveryStatus FeedDeliveryStatus(const DataContract& contract,
+                                  std::optional<Instant> last_delivery, Instant contract_created,
+                                  Instant now);
+
 // The keyed hash of a raw identifier after normalisation: e-mail trimmed and lower-cased, phone
 // reduced to '+' and digits, others trimmed. Lower-case hex, 64 characters.
 std::string PseudonymizeIdentifier(IdentifierKind kind, std::string_view raw,
