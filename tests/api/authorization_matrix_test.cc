@@ -318,6 +318,9 @@ const std::vector<MatrixRow>& Matrix() {
        {{"feed", "streamco_feed_name"}}, nullptr, nullptr,
        {401, 404, 200, 200, 404, 404, 404, 404, 403}, 0, "text/csv",
        "event_id,email,ts,type\nm1,ana@example.com,2026-05-04T08:00:00Z,click\n"},
+      {"GET", "/api/v1/activations/{activation_id}/attribution", "credit in the demo",
+       {{"activation_id", "demo_activation"}}, "model=last,linear", nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
       {"POST", "/api/v1/consents", "an opt-out", {}, nullptr,
        [](const Context&) {
          return Json{{"user_key", "matrix-key"}, {"purpose", "measurement"}, {"granted", false}};

@@ -87,7 +87,8 @@ struct JourneyOptions {
 
 // The key of conversions whose path holds no touchpoint.
 inline constexpr std::string_view kDirect = "(direct)";
-// Partner × channel keys are written "partner,channel" (CSV-ready: two columns).
+// Partner × channel keys are written "partner,channel" (CSV-ready: two columns, each quoted as
+// RFC 4180 asks when it holds a comma, a quote or a line break).
 
 // Paths in columnar form, the input of every model. Journey j's touches are
 // [offsets[j], offsets[j+1]) in time order (timestamp, then event id); each has a key and, when
@@ -109,8 +110,17 @@ struct Journeys {
   size_t size() const { return conversions.size(); }
 };
 
-// Sorts by (user, ts, event id) internally; `events` is not modified. kInvalidArgument for
-// negative lookbacks.
+// Sorts by (user, ts, event id) internally; `events` is not modified. A conversion's path is
+// its user's touchpoints after the previous conversion (in that order) whose age is at most the
+// window of their type (inclusive); touchpoints tied in time with the conversion are on its path
+// when their event id sorts before the conversion's. A conversion without touchpoints gets the
+// single touch kDirect; a user's touchpoints after the last conversion form one non-converting
+// journey (nulls = 1, ages from its last touch). Journeys come in user order (the users
+// dictionary), then time; keys are interned in name order (partner × channel by the pair of
+// names, each CSV-quoted when needed), kDirect last, and only touchpoints make keys. The result
+// does not depend on options.threads. kInvalidArgument for negative lookbacks and for a table
+// whose columns disagree or whose ids fall outside its dictionaries. docs/attribution.md,
+// "Events and journeys".
 Result<Journeys> BuildJourneys(const EventTable& events, const JourneyOptions& options);
 
 enum class Model { kFirst, kLast, kLinear, kTimeDecay, kPosition, kMarkov, kShapley };

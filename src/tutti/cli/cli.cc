@@ -12,6 +12,7 @@
 #include <thread>
 
 #include "tutti/base/crypto.h"
+#include "tutti/cli/attribution_cmd.h"
 #include "tutti/cli/cli_support.h"
 #include "tutti/cli/measurement_cmd.h"
 #include "tutti/core/roles.h"
@@ -437,6 +438,7 @@ int Run(int argc, char** argv) {
   });
 
   AddMeasurementCommands(app, &db_url, &exit_code);
+  AddAttributionCommand(app, &exit_code);
 
   std::string plan_path, now_text, delay_text;
   AddScheduleCommands(app, &plan_path, &now_text, &delay_text);

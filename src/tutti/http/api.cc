@@ -648,6 +648,7 @@ std::vector<Route> Api::Routes() {
 
   for (Route& route : ScheduleRoutes(store)) routes.push_back(std::move(route));
   for (Route& route : FeedRoutes(store)) routes.push_back(std::move(route));
+  for (Route& route : AttributionRoutes(store)) routes.push_back(std::move(route));
   for (Route& route : MeasurementRoutes(store, identifier_secret_)) {
     routes.push_back(std::move(route));
   }

@@ -44,6 +44,7 @@ Result<std::optional<int64_t>> ExpectedVersion(const ApiRequest& r, Json& body,
 // The routes of each area, appended to Api::Routes().
 std::vector<Route> ScheduleRoutes(storage::Store& store);
 std::vector<Route> FeedRoutes(storage::Store& store);
+std::vector<Route> AttributionRoutes(storage::Store& store);
 std::vector<Route> MeasurementRoutes(storage::Store& store, const std::string& identifier_secret);
 
 }  // namespace tutti::http
