@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { api, getCsrfToken, setCsrfToken, setUnauthorizedHandler } from './api.ts';
 import { ApiError } from './errors.ts';
+import { DEFAULT_SETTINGS } from './measurement.ts';
 
 type Call = { url: string; init: RequestInit };
 
@@ -191,5 +192,15 @@ describe('api client', () => {
     await api.revokeFeed('feed 1');
     expect(calls[3]!.url).toBe('/api/v1/calendar-feeds/feed%201');
     expect(calls[3]!.init.method).toBe('DELETE');
+  });
+  it('measurement: the contracts list and attribution with every parameter', async () => {
+    respond(200, { items: [] });
+    await api.listContracts('act 1');
+    expect(calls[0]!.url).toBe('/api/v1/activations/act%201/contracts');
+    expect(calls[0]!.init.method).toBe('GET');
+    respond(200, { by: 'partner', events: 0, journeys: 0, conversions: 0, revenue: 0, results: { last: [] } });
+    await api.getAttribution('act_1', { ...DEFAULT_SETTINGS, by: 'partner', order: 2 }, ['shapley', 'last']);
+    expect(calls[1]!.url).toBe('/api/v1/activations/act_1/attribution?model=last,shapley&by=partner&click_lookback=30d&view_lookback=1d&half_life=7d&order=2');
+    expect(header(calls[1]!, 'X-CSRF-Token')).toBeUndefined();
   });
 });

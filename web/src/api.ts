@@ -3,14 +3,18 @@
 // CSRF token lives in sessionStorage and is re-read from GET /me after a reload.
 
 import { ApiError, parseApiError } from './errors.ts';
+import { attributionQuery, type AttributionSettings } from './measurement.ts';
 import type {
   Activation,
   ActivationPatch,
+  AttributionModel,
+  AttributionResponse,
   AuditEntry,
   AuditVerify,
   CalendarFeed,
   ContentCalendar,
   CreatedFeed,
+  FeedContract,
   ItemList,
   MilestonesResponse,
   PlanDocument,
@@ -201,6 +205,16 @@ export const api = {
   },
   deletePost(id: string, postId: string, version: number): Promise<PostsResponse> {
     return request('DELETE', `/activations/${enc(id)}/posts/${enc(postId)}`, { headers: { 'If-Match': `"${version}"` } });
+  },
+
+  // ---- measurement ----
+  /** The data contract of every partner feed of the activation, with its delivery status. */
+  listContracts(id: string, signal?: AbortSignal): Promise<ItemList<FeedContract>> {
+    return request('GET', `/activations/${enc(id)}/contracts`, { signal });
+  },
+  /** Credit by each of `models` side by side, with the settings' key, windows and Markov order. */
+  getAttribution(id: string, settings: AttributionSettings, models: AttributionModel[], signal?: AbortSignal): Promise<AttributionResponse> {
+    return request('GET', `/activations/${enc(id)}/attribution${attributionQuery(settings, models)}`, { signal });
   },
 
   // ---- calendar subscriptions ----

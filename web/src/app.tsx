@@ -6,6 +6,7 @@ import { ActivationPage } from './pages/ActivationPage.tsx';
 import { ActivationsPage } from './pages/ActivationsPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { CalendarPage } from './pages/CalendarPage.tsx';
+import { MeasurementPage } from './pages/MeasurementPage.tsx';
 import { SchedulePage } from './pages/SchedulePage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
 import { currentPath, navigate, parseRoute, useRoute } from './router.ts';
@@ -82,6 +83,7 @@ export function App() {
       {route.name === 'audit' && <AuditPage key={route.id} id={route.id} />}
       {route.name === 'schedule' && <SchedulePage key={route.id} user={user} route={route} />}
       {route.name === 'calendar' && <CalendarPage key={route.id} user={user} route={route} />}
+      {route.name === 'measurement' && <MeasurementPage key={route.id} route={route} />}
       {route.name === 'not_found' && <NotFound path={route.path} />}
     </Layout>
   );

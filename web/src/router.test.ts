@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULT_SETTINGS } from './measurement.ts';
 import { parseRoute, routeHref, type Route } from './router.ts';
 
 describe('parseRoute', () => {
@@ -38,6 +39,12 @@ describe('parseRoute', () => {
       { name: 'schedule', id: 'act 9', zone: 'America/New_York' },
       { name: 'calendar', id: 'act_9', view: 'month', date: null, zone: null },
       { name: 'calendar', id: 'act_9', view: 'week', date: '2027-01-05', zone: 'local' },
+      { name: 'measurement', id: 'act_9', settings: DEFAULT_SETTINGS },
+      {
+        name: 'measurement',
+        id: 'act 9/ü',
+        settings: { ...DEFAULT_SETTINGS, models: ['last', 'shapley'], by: 'partner,channel', halfLife: '12h', order: 2, metric: 'revenue', share: true },
+      },
       { name: 'login', next: '/activations/act_9/audit' },
       { name: 'login', next: null },
     ];
@@ -49,5 +56,22 @@ describe('parseRoute', () => {
       '#/activations/a/calendar?view=week&date=2027-01-05&zone=JP',
     );
     expect(routeHref({ name: 'schedule', id: 'a', zone: 'utc' })).toBe('#/activations/a/schedule?zone=utc');
+  });
+  it('parses the measurement tab with its attribution settings', () => {
+    expect(parseRoute('#/activations/act_1/measurement')).toEqual({ name: 'measurement', id: 'act_1', settings: DEFAULT_SETTINGS });
+    expect(parseRoute('#/activations/act_1/measurement?by=partner&models=first,last&show=revenue&share=1&order=3&click_lookback=7d')).toEqual({
+      name: 'measurement',
+      id: 'act_1',
+      settings: { ...DEFAULT_SETTINGS, by: 'partner', models: ['first', 'last'], metric: 'revenue', share: true, order: 3, clickLookback: '7d' },
+    });
+    // Unknown values keep their defaults rather than making the page "not found".
+    expect(parseRoute('#/activations/act_1/measurement?by=country&models=magic&order=7')).toEqual({ name: 'measurement', id: 'act_1', settings: DEFAULT_SETTINGS });
+    expect(parseRoute('#/activations/act_1/measurement/extra')).toEqual({ name: 'not_found', path: '/activations/act_1/measurement/extra' });
+  });
+  it('writes only the measurement settings that differ from the defaults, commas readable', () => {
+    expect(routeHref({ name: 'measurement', id: 'a', settings: DEFAULT_SETTINGS })).toBe('#/activations/a/measurement');
+    expect(routeHref({ name: 'measurement', id: 'a', settings: { ...DEFAULT_SETTINGS, by: 'partner,channel', models: ['markov', 'first'] } })).toBe(
+      '#/activations/a/measurement?models=first,markov&by=partner,channel',
+    );
   });
 });

@@ -6,8 +6,10 @@
 //   #/activations/:id/audit      audit trail of an activation
 //   #/activations/:id/schedule   the plan: Gantt of milestones (?zone=US)
 //   #/activations/:id/calendar   the content calendar (?view=week&date=2027-01-05&zone=JP)
+//   #/activations/:id/measurement  data feeds and attribution (?by=partner&models=first,last&show=revenue)
 
 import { useEffect, useState } from 'preact/hooks';
+import { parseSettings, settingsParams, type AttributionSettings } from './measurement.ts';
 
 export type CalendarView = 'month' | 'week';
 
@@ -18,6 +20,7 @@ export type Route =
   | { name: 'audit'; id: string }
   | { name: 'schedule'; id: string; zone: string | null }
   | { name: 'calendar'; id: string; view: CalendarView; date: string | null; zone: string | null }
+  | { name: 'measurement'; id: string; settings: AttributionSettings }
   | { name: 'not_found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -57,6 +60,9 @@ export function parseRoute(hash: string): Route {
         zone,
       };
     }
+    if (seg.length === 3 && seg[2] === 'measurement') {
+      return { name: 'measurement', id: seg[1]!, settings: parseSettings(new URLSearchParams(query)) };
+    }
   }
   return { name: 'not_found', path: '/' + parts.join('/') };
 }
@@ -79,6 +85,8 @@ export function routeHref(r: Route): string {
         date: r.date,
         zone: r.zone,
       })}`;
+    case 'measurement':
+      return `#/activations/${encodeURIComponent(r.id)}/measurement${query(settingsParams(r.settings))}`;
     case 'not_found':
       return '#' + r.path;
   }
@@ -87,7 +95,8 @@ export function routeHref(r: Route): string {
 function query(params: Record<string, string | null>): string {
   const sp = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) if (v) sp.set(k, v);
-  const s = sp.toString();
+  // Commas are allowed in a query and keep lists readable: ?models=first,last&by=partner,channel.
+  const s = sp.toString().replace(/%2C/gi, ',');
   return s ? '?' + s : '';
 }
 

@@ -359,3 +359,75 @@ export interface CreatedFeed {
   webcal_url?: string;
   token: string;
 }
+
+// ---- measurement: data contracts of partner feeds, delivery status, attribution ----
+
+/** How a contract field is treated on arrival (docs/ingest.md, "Privacy classes"). */
+export type PrivacyClass = 'raw_identifier' | 'pseudonymous' | 'aggregate' | 'free_text';
+
+export interface ContractField {
+  name: string;
+  type: string;
+  required?: boolean;
+  privacy: PrivacyClass | string;
+  /** Where the field lands in the shared metric dictionary (event_id, user_key, timestamp, …). */
+  role?: string;
+  /** The kind of a raw identifier: email, phone, device_id. */
+  identifier?: string;
+  /** The values of an enum field. */
+  values?: string[];
+  /** The partner's own event names mapped onto impression, click, engagement, conversion. */
+  event_types?: Record<string, string>;
+  /** What a value field measures: revenue or spend. */
+  metric?: string;
+  max_length?: number;
+}
+
+export interface DataContractDocument {
+  feed?: string;
+  fields: ContractField[];
+  /** How often a delivery is expected, e.g. "1d". */
+  cadence?: string;
+  /** Lateness tolerated after the cadence, e.g. "6h". */
+  max_delay?: string;
+  allow_extra_fields?: boolean;
+}
+
+export type DeliveryState = 'on_time' | 'late' | 'awaiting_first_delivery';
+
+/** One partner feed of an activation, as GET /activations/{id}/contracts lists it. */
+export interface FeedContract {
+  id: string;
+  activation_id?: string;
+  org_id: string;
+  org_name: string;
+  feed: string;
+  version: number;
+  contract: DataContractDocument;
+  created_at: string;
+  updated_at: string;
+  last_delivery_at: string | null;
+  /** Absent when the stored contract no longer parses. */
+  delivery?: { state: DeliveryState; due_by: string } | null;
+}
+
+export type AttributionModel = 'first' | 'last' | 'linear' | 'time_decay' | 'position' | 'markov' | 'shapley';
+
+/** What credit is keyed by. */
+export type CreditKey = 'channel' | 'partner' | 'partner,channel';
+
+export interface CreditRow {
+  key: string;
+  conversions: number;
+  revenue: number;
+}
+
+export interface AttributionResponse {
+  by: CreditKey;
+  events: number;
+  journeys: number;
+  conversions: number;
+  revenue: number;
+  /** Per model asked for: one row per key, sorted by key. */
+  results: Partial<Record<AttributionModel, CreditRow[]>>;
+}

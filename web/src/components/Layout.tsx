@@ -15,7 +15,7 @@ const NAV: NavItem[] = [
   {
     label: 'Activations',
     href: '#/activations',
-    active: (r) => r.name === 'activations' || r.name === 'activation' || r.name === 'audit' || r.name === 'schedule' || r.name === 'calendar',
+    active: (r) => r.name === 'activations' || r.name === 'activation' || r.name === 'audit' || r.name === 'schedule' || r.name === 'calendar' || r.name === 'measurement',
   },
 ];
 
@@ -84,15 +84,16 @@ export function Layout({
   );
 }
 
-export type ActivationTab = 'brief' | 'plan' | 'calendar' | 'audit';
+export type ActivationTab = 'brief' | 'plan' | 'calendar' | 'measurement' | 'audit';
 
-/** Tabs of one activation (brief, plan, content calendar, audit trail; assets and dashboards come later). */
+/** Tabs of one activation (brief, plan, content calendar, measurement, audit trail; assets and dashboards come later). */
 export function ActivationTabs({ id, current }: { id: string; current: ActivationTab }) {
   const base = `#/activations/${encodeURIComponent(id)}`;
   const tabs: { key: ActivationTab; label: string; href: string }[] = [
     { key: 'brief', label: 'Brief', href: base },
     { key: 'plan', label: 'Plan', href: `${base}/schedule` },
     { key: 'calendar', label: 'Calendar', href: `${base}/calendar` },
+    { key: 'measurement', label: 'Measurement', href: `${base}/measurement` },
     { key: 'audit', label: 'Audit trail', href: `${base}/audit` },
   ];
   return (
