@@ -1,9 +1,9 @@
 // Fuzz target for event uploads (`POST /api/v1/feeds/{feed}/events`, `tutti ingest`,
-// docs/ingest.md): the first byte picks CSV (even, "0") or NDJSON (odd, "1"), the rest is the file, read by the streaming
-// reader (gzip included when the bytes say so) with small limits, and every record checked
-// against a fixed contract. Invariants: no crash, no sanitizer report, every malformed record
-// and every rejection names a reason, line numbers never go backwards, and a valid event's user
-// key is a 64-character keyed hash.
+// docs/ingest.md): the first byte picks CSV (even, "0") or NDJSON (odd, "1"), the rest is the file,
+// read by the streaming reader (gzip included when the bytes say so) with small limits, and every
+// record checked against a fixed contract. Invariants: no crash, no sanitizer report, every
+// malformed record and every rejection names a reason, line numbers never go backwards, and a valid
+// event's user key is a 64-character keyed hash.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>

@@ -14,27 +14,13 @@
 
 #include "tutti/attribution/markov.h"
 #include "tutti/attribution/models.h"
+#include "unit/attribution_test_support.h"
 
 namespace tutti::attribution {
 namespace {
 
-struct PathRow {
-  std::vector<std::string> path;
-  double conversions = 0, value = 0, nulls = 0;
-};
-
-Journeys MakeJourneys(const std::vector<PathRow>& rows) {
-  Journeys journeys;
-  for (const PathRow& row : rows) {
-    for (const std::string& key : row.path) journeys.touch_key.push_back(journeys.keys.Intern(key));
-    journeys.offsets.push_back(journeys.touch_key.size());
-    journeys.conversions.push_back(row.conversions);
-    journeys.value.push_back(row.value);
-    journeys.nulls.push_back(row.nulls);
-    journeys.partner_count.push_back(0);
-  }
-  return journeys;
-}
+using test_support::MakeJourneys;
+using test_support::PathRow;
 
 double EffectOf(const Journeys& journeys, const RemovalEffects& effects, const std::string& key) {
   return effects.removal_effect[*journeys.keys.Find(key)];

@@ -9,8 +9,9 @@ import { findingsByPost, moveToDay, readableMessage, worstSeverity } from '../sr
 import { formatSlack, stepDuration } from '../src/plan.ts';
 import { addDays, dayKey, formatTimeIn } from '../src/tz.ts';
 import type { ContentCalendar, MilestonesResponse, PlanDocument, Post, PostsResponse, WhatIfResponse } from '../src/types.ts';
+import { call, demoActivationId, tokenFor } from './api.ts';
 import { eventually, launchBrowser, logIn, newSession, screenshot, text, url, type Session } from './browser.ts';
-import { BASE_URL, DEMO_ACTIVATION, DEMO_MARKETS, USERS } from './env.ts';
+import { BASE_URL, DEMO_MARKETS, USERS } from './env.ts';
 
 let browser: Browser;
 let activationId = '';
@@ -19,27 +20,6 @@ const sessions: Session[] = [];
 /** The documents as found, put back at the end. */
 const original: { plan: PlanDocument | null; calendar: ContentCalendar | null } = { plan: null, calendar: null };
 const orgIds: Record<string, string> = {};
-
-interface Reply<T> {
-  status: number;
-  body: T;
-}
-
-async function call<T>(token: string, method: string, path: string, body?: unknown): Promise<Reply<T>> {
-  const res = await fetch(`${BASE_URL}/api/v1${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
-    body: body === undefined ? null : JSON.stringify(body),
-  });
-  const txt = await res.text();
-  return { status: res.status, body: (txt ? JSON.parse(txt) : null) as T };
-}
-
-async function tokenFor(user: { email: string; password: string }): Promise<string> {
-  const r = await call<{ token: string }>('', 'POST', '/auth/login', { email: user.email, password: user.password });
-  expect(r.status, `API log-in of ${user.email}`).toBe(200);
-  return r.body.token;
-}
 
 const milestones = async () => (await call<MilestonesResponse>(ownerToken, 'GET', `/activations/${activationId}/milestones`)).body;
 const posts = async () => (await call<PostsResponse>(ownerToken, 'GET', `/activations/${activationId}/posts`)).body;
@@ -77,10 +57,7 @@ async function openCalendar(page: Page, q = ''): Promise<PostsResponse> {
 beforeAll(async () => {
   browser = await launchBrowser();
   ownerToken = await tokenFor(USERS.owner);
-  const list = await call<{ items: { id: string; name: string }[] }>(ownerToken, 'GET', '/activations');
-  const a = list.body.items.find((x) => x.name === DEMO_ACTIVATION);
-  expect(a, `"${DEMO_ACTIVATION}" in the owner's activations`).toBeTruthy();
-  activationId = a!.id;
+  activationId = await demoActivationId(ownerToken);
   const m = await milestones();
   const p = await posts();
   expect(m.plan, 'the demo seeds a plan').toBeTruthy();

@@ -10,8 +10,9 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatCredit, MODEL_INFO, MODELS, privacyInfo } from '../src/measurement.ts';
 import type { AttributionResponse, CreditKey, FeedContract } from '../src/types.ts';
+import { call, demoActivationId, tokenFor } from './api.ts';
 import { eventually, launchBrowser, logIn, newSession, screenshot, text, url, type Session } from './browser.ts';
-import { BASE_URL, DEMO_ACTIVATION, USERS } from './env.ts';
+import { USERS } from './env.ts';
 
 let browser: Browser;
 let activationId = '';
@@ -62,27 +63,6 @@ const ADDED_LAST_TOUCH: Record<string, { conversions: number; revenue: number }>
   '(direct)': { conversions: 1, revenue: 10 },
 };
 
-interface Reply<T> {
-  status: number;
-  body: T;
-}
-
-async function call<T>(token: string, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Reply<T>> {
-  const res = await fetch(`${BASE_URL}/api/v1${path}`, {
-    method,
-    headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': contentType }) },
-    body: body === undefined ? null : typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  const txt = await res.text();
-  return { status: res.status, body: (txt ? JSON.parse(txt) : null) as T };
-}
-
-async function tokenFor(user: { email: string; password: string }): Promise<string> {
-  const r = await call<{ token: string }>('', 'POST', '/auth/login', { email: user.email, password: user.password });
-  expect(r.status, `API log-in of ${user.email}`).toBe(200);
-  return r.body.token;
-}
-
 async function lastTouch(by: CreditKey): Promise<Map<string, { conversions: number; revenue: number }>> {
   const r = await call<AttributionResponse>(ownerToken, 'GET', `/activations/${activationId}/attribution?model=last&by=${by}`);
   expect(r.status).toBe(200);
@@ -120,10 +100,7 @@ beforeAll(async () => {
   browser = await launchBrowser();
   ownerToken = await tokenFor(USERS.owner);
   samToken = await tokenFor(USERS.streamco);
-  const list = await call<{ items: { id: string; name: string }[] }>(ownerToken, 'GET', '/activations');
-  const a = list.body.items.find((x) => x.name === DEMO_ACTIVATION);
-  expect(a, `"${DEMO_ACTIVATION}" in the owner's activations`).toBeTruthy();
-  activationId = a!.id;
+  activationId = await demoActivationId(ownerToken);
 });
 
 afterEach(async () => {

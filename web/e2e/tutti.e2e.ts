@@ -3,6 +3,7 @@
 
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { demoActivationId, tokenFor } from './api.ts';
 import { eventually, launchBrowser, logIn, newSession, rowTexts, screenshot, text, url, type Session } from './browser.ts';
 import { BASE_URL, DEMO_ACTIVATION, DEMO_MARKETS, DEMO_PARTNERS, USERS } from './env.ts';
 
@@ -24,20 +25,7 @@ async function session(): Promise<Session> {
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  // Discover the demo activation's id through the API with the owner's cookie session.
-  const ctx = await browser.newContext({ baseURL: BASE_URL });
-  try {
-    const login = await ctx.request.post('/api/v1/auth/login', { data: { email: USERS.owner.email, password: USERS.owner.password } });
-    expect(login.status(), 'owner API log-in').toBe(200);
-    const list = await ctx.request.get('/api/v1/activations');
-    expect(list.status()).toBe(200);
-    const items = ((await list.json()) as { items: { id: string; name: string }[] }).items;
-    const a = items.find((x) => x.name === DEMO_ACTIVATION);
-    expect(a, `"${DEMO_ACTIVATION}" in the owner's activations`).toBeTruthy();
-    activationId = a!.id;
-  } finally {
-    await ctx.close();
-  }
+  activationId = await demoActivationId(await tokenFor(USERS.owner));
 });
 
 afterEach(async () => {

@@ -21,38 +21,9 @@
 namespace tutti::attribution {
 namespace {
 
-// Larger conversions or values per journey could overflow ExactSum over billions of journeys.
-constexpr double kMaxJourneyAmount = 1e14;
-
-class ExactSum {
- public:
-  void Add(double amount) {
-    const double scaled = amount * kScale;
-    // The common case converts with one instruction; only huge amounts take the slow 128-bit
-    // conversion.
-    if (std::fabs(scaled) < 0x1p62) {
-      units_ += static_cast<int64_t>(scaled + (scaled < 0 ? -0.5 : 0.5));
-    } else {
-      units_ += static_cast<__int128>(scaled);
-    }
-  }
-  void Add(const ExactSum& other) { units_ += other.units_; }
-  double Value() const { return static_cast<double>(units_) / kScale; }
-
- private:
-  static constexpr double kScale = 0x1p48;
-  __int128 units_ = 0;
-};
-
 struct KeyTotals {
   ExactSum conversions, revenue;
 };
-
-int ResolveThreads(int requested) {
-  if (requested > 0) return requested;
-  const unsigned hardware = std::thread::hardware_concurrency();
-  return hardware == 0 ? 1 : static_cast<int>(hardware);
-}
 
 // The first journey that breaks the Journeys invariants, and why.
 struct JourneyError {
@@ -204,8 +175,8 @@ Result<Credit> AttributeHeuristic(const Journeys& journeys, const ModelOptions& 
       const size_t end = std::min(count, (c + 1) * chunk);
       for (size_t j = c * chunk; j < end; ++j) {
         const double conversions = journeys.conversions[j], value = journeys.value[j];
-        if (!(std::fabs(conversions) <= kMaxJourneyAmount) ||
-            !(std::fabs(value) <= kMaxJourneyAmount)) {
+        if (!(std::fabs(conversions) <= kMaxJourneyCount) ||
+            !(std::fabs(value) <= kMaxJourneyCount)) {
           error.Note(j, "conversions and value must be finite numbers within ±1e14");
           continue;
         }

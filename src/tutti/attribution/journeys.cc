@@ -41,6 +41,8 @@
 #include <unordered_set>
 
 #include "tutti/attribution/attribution.h"
+#include "tutti/attribution/models.h"
+#include "tutti/base/csv.h"
 
 namespace tutti::attribution {
 namespace {
@@ -67,12 +69,6 @@ struct UserEvent {
   EventType type() const { return static_cast<EventType>(time_and_type & 3); }
 };
 static_assert(sizeof(UserEvent) == 16);
-
-int ResolveThreads(int requested) {
-  if (requested > 0) return requested;
-  const unsigned hardware = std::thread::hardware_concurrency();
-  return hardware == 0 ? 1 : static_cast<int>(hardware);
-}
 
 // Runs task(i) for every i in [0, tasks) on up to `threads` threads, the caller's included.
 template <typename Task>
@@ -164,16 +160,6 @@ int64_t LookbackMs(std::chrono::seconds lookback) {
 bool IsTouch(EventType type) { return type != EventType::kConversion; }
 
 // RFC 4180 quoting, so that a "partner,channel" key stays two CSV columns whatever the names.
-std::string CsvField(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
-}
 
 // The (partner, channel) pairs that touchpoints use, numbered densely, with the credit key and
 // the partner of each.

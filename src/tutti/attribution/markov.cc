@@ -159,71 +159,66 @@ class TransitionTable {
   size_t used_ = 0;
 };
 
-int ThreadCount(int threads) {
-  if (threads > 0) return threads;
-  return std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+// Walks journeys [begin, end) as the chain counts them: for each journey with weight,
+// step(weight, key) for each touch once consecutive repeats collapse, then
+// exit(conversions, nulls). Returns the first journey that cannot be counted (JourneyWeight
+// refuses it, or a touch key is not below `keys`), or kNoJourney; the walk stops there.
+template <typename Step, typename Exit>
+size_t WalkJourneys(const Journeys& journeys, size_t begin, size_t end, size_t keys,
+                    const Step& step, const Exit& exit) {
+  for (size_t j = begin; j < end; ++j) {
+    if (JourneyWeight(journeys, j) < 0) return j;
+    const WeightUnits conversions = ToWeightUnits(journeys.conversions[j]);
+    const WeightUnits nulls = ToWeightUnits(journeys.nulls[j]);
+    const WeightUnits weight = conversions + nulls;
+    if (weight == 0) continue;  // also counts below 2^-49, which round to nothing
+    uint32_t last_key = kEmptySlot;
+    for (uint64_t t = journeys.offsets[j]; t < journeys.offsets[j + 1]; ++t) {
+      const uint32_t key = journeys.touch_key[t];
+      if (key >= keys) return j;
+      if (key == last_key) continue;  // repeats collapse into one state
+      step(weight, key);
+      last_key = key;
+    }
+    exit(conversions, nulls);
+  }
+  return kNoJourney;
 }
 
 // Order 1, few keys: state 0 is the start and state k + 1 is key k; transitions are a dense
 // (keys + 1) × keys matrix, exits two vectors.
-void CountOrderOneRange(const Journeys& journeys, size_t begin, size_t end, size_t keys,
-                        std::vector<WeightUnits>& transitions,
-                        std::vector<WeightUnits>& to_conversion, std::vector<WeightUnits>& to_null,
-                        size_t& bad_journey) {
-  for (size_t j = begin; j < end; ++j) {
-    const double checked = JourneyWeight(journeys, j);
-    if (checked < 0) {
-      bad_journey = j;
-      return;
-    }
-    const WeightUnits conversions = ToWeightUnits(journeys.conversions[j]);
-    const WeightUnits nulls = ToWeightUnits(journeys.nulls[j]);
-    const WeightUnits weight = conversions + nulls;
-    if (weight == 0) continue;  // also counts below 2^-49, which round to nothing
-    size_t state = 0;
-    for (uint64_t t = journeys.offsets[j]; t < journeys.offsets[j + 1]; ++t) {
-      const uint32_t key = journeys.touch_key[t];
-      if (key >= keys) {
-        bad_journey = j;
-        return;
-      }
-      if (key + size_t{1} == state) continue;  // repeats collapse into one state
-      transitions[state * keys + key] += weight;
-      state = key + size_t{1};
-    }
-    to_conversion[state] += conversions;
-    to_null[state] += nulls;
-  }
+size_t CountOrderOneRange(const Journeys& journeys, size_t begin, size_t end, size_t keys,
+                          std::vector<WeightUnits>& transitions,
+                          std::vector<WeightUnits>& to_conversion,
+                          std::vector<WeightUnits>& to_null) {
+  size_t state = 0;
+  return WalkJourneys(
+      journeys, begin, end, keys,
+      [&](WeightUnits weight, uint32_t key) {
+        transitions[state * keys + key] += weight;
+        state = key + size_t{1};
+      },
+      [&](WeightUnits conversions, WeightUnits nulls) {
+        to_conversion[state] += conversions;
+        to_null[state] += nulls;
+        state = 0;
+      });
 }
 
-void CountTuplesRange(const Journeys& journeys, size_t begin, size_t end, size_t keys,
-                      const TupleCode& coder, TransitionTable& table, size_t& bad_journey) {
-  for (size_t j = begin; j < end; ++j) {
-    const double checked = JourneyWeight(journeys, j);
-    if (checked < 0) {
-      bad_journey = j;
-      return;
-    }
-    const WeightUnits conversions = ToWeightUnits(journeys.conversions[j]);
-    const WeightUnits nulls = ToWeightUnits(journeys.nulls[j]);
-    const WeightUnits weight = conversions + nulls;
-    if (weight == 0) continue;  // also counts below 2^-49, which round to nothing
-    uint64_t code = 0;
-    uint32_t last_key = kEmptySlot;
-    for (uint64_t t = journeys.offsets[j]; t < journeys.offsets[j + 1]; ++t) {
-      const uint32_t key = journeys.touch_key[t];
-      if (key >= keys) {
-        bad_journey = j;
-        return;
-      }
-      if (key == last_key) continue;  // repeats collapse into one state
-      table.Add(code, key, weight);
-      code = coder.Next(code, key);
-      last_key = key;
-    }
-    if (conversions > 0) table.Add(code, kToConversion, conversions);
-    if (nulls > 0) table.Add(code, kToNull, nulls);
-  }
+size_t CountTuplesRange(const Journeys& journeys, size_t begin, size_t end, size_t keys,
+                        const TupleCode& coder, TransitionTable& table) {
+  uint64_t code = 0;
+  return WalkJourneys(
+      journeys, begin, end, keys,
+      [&](WeightUnits weight, uint32_t key) {
+        table.Add(code, key, weight);
+        code = coder.Next(code, key);
+      },
+      [&](WeightUnits conversions, WeightUnits nulls) {
+        if (conversions > 0) table.Add(code, kToConversion, conversions);
+        if (nulls > 0) table.Add(code, kToNull, nulls);
+        code = 0;
+      });
 }
 
 RawCounts CountTransitions(const Journeys& journeys, int order, int threads) {
@@ -238,8 +233,8 @@ RawCounts CountTransitions(const Journeys& journeys, int order, int threads) {
       transitions[part].assign((keys + 1) * keys, 0);
       to_conversion[part].assign(keys + 1, 0);
       to_null[part].assign(keys + 1, 0);
-      CountOrderOneRange(journeys, bounds[part], bounds[part + 1], keys, transitions[part],
-                         to_conversion[part], to_null[part], bad[part]);
+      bad[part] = CountOrderOneRange(journeys, bounds[part], bounds[part + 1], keys,
+                                     transitions[part], to_conversion[part], to_null[part]);
     };
     std::vector<std::thread> workers;
     for (size_t part = 1; part < parts; ++part) workers.emplace_back(count, part);
@@ -265,8 +260,8 @@ RawCounts CountTransitions(const Journeys& journeys, int order, int threads) {
     const TupleCode coder(order);
     std::vector<TransitionTable> tables(parts);
     auto count = [&](size_t part) {
-      CountTuplesRange(journeys, bounds[part], bounds[part + 1], keys, coder, tables[part],
-                       bad[part]);
+      bad[part] =
+          CountTuplesRange(journeys, bounds[part], bounds[part + 1], keys, coder, tables[part]);
     };
     std::vector<std::thread> workers;
     for (size_t part = 1; part < parts; ++part) workers.emplace_back(count, part);
@@ -620,68 +615,6 @@ Status SolveByGaussSeidel(const Chain& chain, int threads, RemovalEffects& effec
 
 }  // namespace
 
-std::vector<size_t> SliceByTouches(const Journeys& journeys, size_t parts) {
-  std::vector<size_t> bounds{0};
-  const uint64_t touches = journeys.offsets.back();
-  for (size_t part = 1; part < parts; ++part) {
-    const uint64_t target = touches / parts * part;
-    const auto it =
-        std::lower_bound(journeys.offsets.begin() + static_cast<std::ptrdiff_t>(bounds.back()),
-                         journeys.offsets.end() - 1, target);
-    bounds.push_back(static_cast<size_t>(it - journeys.offsets.begin()));
-  }
-  bounds.push_back(journeys.size());
-  return bounds;
-}
-
-WeightUnits ToWeightUnits(double count) {
-  const double scaled = count * 0x1p48;
-  // One instruction for the usual counts; counts from 2^14 up take the 128-bit conversion.
-  if (scaled < 0x1p62) return static_cast<int64_t>(scaled + 0.5);
-  return static_cast<WeightUnits>(std::nearbyint(scaled));
-}
-
-double FromWeightUnits(WeightUnits units) { return static_cast<double>(units) * 0x1p-48; }
-
-double JourneyWeight(const Journeys& journeys, size_t j) {
-  const double conversions = journeys.conversions[j], nulls = journeys.nulls[j];
-  const double weight = conversions + nulls;
-  if (!(conversions >= 0 && conversions <= kMaxJourneyCount && nulls >= 0 &&
-        nulls <= kMaxJourneyCount)) {
-    return -1;
-  }
-  const uint64_t begin = journeys.offsets[j], end = journeys.offsets[j + 1];
-  if (begin > end || end > journeys.touch_key.size()) return -1;
-  if (weight > 0 && begin == end) return -1;
-  return weight;
-}
-
-Status InvalidJourney(const Journeys& journeys, size_t j) {
-  const std::string where = "journey " + std::to_string(j) + ": ";
-  const double conversions = journeys.conversions[j], nulls = journeys.nulls[j];
-  if (!(conversions >= 0 && conversions <= kMaxJourneyCount)) {
-    return InvalidArgument(
-        where + "conversions must be a number from 0 to 1e14, not " + std::to_string(conversions),
-        "conversions");
-  }
-  if (!(nulls >= 0 && nulls <= kMaxJourneyCount)) {
-    return InvalidArgument(
-        where + "nulls must be a number from 0 to 1e14, not " + std::to_string(nulls), "nulls");
-  }
-  const uint64_t begin = journeys.offsets[j], end = journeys.offsets[j + 1];
-  if (begin > end || end > journeys.touch_key.size()) {
-    return InvalidArgument(where + "offsets out of order or past the touches", "offsets");
-  }
-  if (begin == end) {
-    return InvalidArgument(where + "conversions or nulls but no touches (a conversion without " +
-                               "touches is credited to " + std::string(kDirect) + ")",
-                           "touch_key");
-  }
-  return InvalidArgument(where + "a touch key is not in journeys.keys (" +
-                             std::to_string(journeys.keys.size()) + " keys)",
-                         "touch_key");
-}
-
 Result<RemovalEffects> ComputeRemovalEffects(const Journeys& journeys, int order, int threads,
                                              ChainSolver solver) {
   if (order < 1 || order > 4) {
@@ -702,7 +635,7 @@ Result<RemovalEffects> ComputeRemovalEffects(const Journeys& journeys, int order
                            "order");
   }
   if (keys >= kToNull) return InvalidArgument("too many keys", "keys");
-  const int thread_count = ThreadCount(threads);
+  const int thread_count = ResolveThreads(threads);
   RawCounts counts = CountTransitions(journeys, order, thread_count);
   if (counts.bad_journey != kNoJourney) return InvalidJourney(journeys, counts.bad_journey);
   const Chain chain = BuildChain(counts, TupleCode(order), keys);

@@ -59,28 +59,4 @@ struct RemovalEffects {
 Result<RemovalEffects> ComputeRemovalEffects(const Journeys& journeys, int order, int threads,
                                              ChainSolver solver = ChainSolver::kAutomatic);
 
-// ---- Shared by the exact models (Markov and Shapley), which weigh every journey ----
-
-// Counts are summed exactly, as integers in units of 2^-48 (one rounding per count, at most
-// 2^-49), so that transition weights and coalition rates are the same bits however journeys are
-// split among threads. Counts above kMaxJourneyCount are refused: the sums then stay far from
-// overflowing over billions of journeys.
-using WeightUnits = __int128;
-inline constexpr double kMaxJourneyCount = 1e14;
-// `count` in [0, kMaxJourneyCount].
-WeightUnits ToWeightUnits(double count);
-double FromWeightUnits(WeightUnits units);
-
-// Journey j's weight conversions + nulls, or a negative number when it cannot be weighed: a
-// count negative, not finite or above kMaxJourneyCount, offsets out of order or past the
-// touches, or weight without touches. Touch keys are not checked here (the callers check them
-// in the loops that read them).
-double JourneyWeight(const Journeys& journeys, size_t j);
-// Journeys [bounds[i], bounds[i + 1]) for i < parts, of about equal touch counts, so that
-// threads get equal work whatever the path lengths.
-std::vector<size_t> SliceByTouches(const Journeys& journeys, size_t parts);
-// Why journey j cannot be attributed (kInvalidArgument naming the journey and the column); for a
-// journey JourneyWeight accepts, the reason is a touch key outside journeys.keys.
-Status InvalidJourney(const Journeys& journeys, size_t j);
-
 }  // namespace tutti::attribution

@@ -123,9 +123,7 @@ Result<Credit> AttributeShapley(const Journeys& journeys, const ModelOptions& op
   const size_t coalitions = size_t{1} << n;
 
   // Conversions and nulls per observed coalition, one slice of journeys per thread.
-  const int threads = options.threads > 0
-                          ? options.threads
-                          : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int threads = ResolveThreads(options.threads);
   const size_t parts = std::clamp<size_t>(n_journeys / 4096, 1, static_cast<size_t>(threads));
   const std::vector<size_t> bounds = SliceByTouches(journeys, parts);
   std::vector<CoalitionCounts> slices(parts);

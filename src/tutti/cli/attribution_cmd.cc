@@ -15,6 +15,7 @@
 #include "tutti/attribution/attribution.h"
 #include "tutti/attribution/events_csv.h"
 #include "tutti/attribution/paths.h"
+#include "tutti/base/csv.h"
 #include "tutti/scheduling/duration.h"
 
 namespace tutti::cli {
@@ -67,15 +68,6 @@ CLI::Validator WindowValidator() {
 }
 
 // RFC 4180 quoting for names in the output.
-std::string CsvField(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string out = "\"";
-  for (char c : text) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + '"';
-}
 
 // A "partner,channel" key (each part CSV-quoted when needed) back into its two names.
 std::pair<std::string, std::string> SplitPartnerChannel(std::string_view key) {

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "tutti/base/crypto.h"
+#include "tutti/base/csv.h"
 #include "tutti/cli/cli_support.h"
 #include "tutti/ingest/contract.h"
 #include "tutti/service/ingest.h"
@@ -58,19 +59,13 @@ std::string UserKey(const MeasurementOptions& o) {
   return o.user_key;
 }
 
-std::string CsvCell(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
-
 void PrintErrors(const Json& report, const std::string& as) {
   if (as == "csv") {
     std::cout << "line,field,reason,message\n";
     for (const Json& e : report["errors"]) {
-      std::cout << e["line"].get<int64_t>() << "," << CsvCell(e["field"]) << ","
-                << CsvCell(e["reason"]) << "," << CsvCell(e["message"]) << "\n";
+      std::cout << e["line"].get<int64_t>() << "," << CsvField(e["field"].get<std::string>()) << ","
+                << CsvField(e["reason"].get<std::string>()) << ","
+                << CsvField(e["message"].get<std::string>()) << "\n";
     }
   } else {
     std::cout << report.dump(2) << "\n";

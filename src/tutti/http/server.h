@@ -18,7 +18,7 @@ struct ServerConfig {
   int port = 8080;                  // 0: any free port (tests)
   std::string web_root;             // empty: the build's default (web/dist of the source tree)
   size_t max_body_bytes = 1 << 20;  // JSON request bodies
-  bool secure_cookies = false;  // set behind HTTPS so the session cookie carries Secure
+  bool secure_cookies = false;      // set behind HTTPS so the session cookie carries Secure
   // cpp-httplib holds one worker per open keep-alive connection, so this bounds the concurrent
   // connections served without queueing.
   int threads = 64;

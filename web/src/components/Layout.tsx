@@ -86,15 +86,24 @@ export function Layout({
 
 export type ActivationTab = 'brief' | 'plan' | 'calendar' | 'measurement' | 'audit';
 
+/** Each activation tab's label, as the tabs and the breadcrumbs show it. */
+export const ACTIVATION_TAB_LABELS: Record<ActivationTab, string> = {
+  brief: 'Brief',
+  plan: 'Plan',
+  calendar: 'Calendar',
+  measurement: 'Measurement',
+  audit: 'Audit trail',
+};
+
 /** Tabs of one activation (brief, plan, content calendar, measurement, audit trail; assets and dashboards come later). */
 export function ActivationTabs({ id, current }: { id: string; current: ActivationTab }) {
   const base = `#/activations/${encodeURIComponent(id)}`;
   const tabs: { key: ActivationTab; label: string; href: string }[] = [
-    { key: 'brief', label: 'Brief', href: base },
-    { key: 'plan', label: 'Plan', href: `${base}/schedule` },
-    { key: 'calendar', label: 'Calendar', href: `${base}/calendar` },
-    { key: 'measurement', label: 'Measurement', href: `${base}/measurement` },
-    { key: 'audit', label: 'Audit trail', href: `${base}/audit` },
+    { key: 'brief', label: ACTIVATION_TAB_LABELS.brief, href: base },
+    { key: 'plan', label: ACTIVATION_TAB_LABELS.plan, href: `${base}/schedule` },
+    { key: 'calendar', label: ACTIVATION_TAB_LABELS.calendar, href: `${base}/calendar` },
+    { key: 'measurement', label: ACTIVATION_TAB_LABELS.measurement, href: `${base}/measurement` },
+    { key: 'audit', label: ACTIVATION_TAB_LABELS.audit, href: `${base}/audit` },
   ];
   return (
     <nav class="tabs" aria-label="Activation">

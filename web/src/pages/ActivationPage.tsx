@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { EditBriefForm } from '../components/EditBriefForm.tsx';
-import { ActivationTabs, Breadcrumbs } from '../components/Layout.tsx';
+import { ACTIVATION_TAB_LABELS, ActivationTabs, Breadcrumbs, type ActivationTab } from '../components/Layout.tsx';
 import {
   Badge,
   EmptyState,
@@ -165,6 +165,23 @@ export function ActivationPage({ user, id }: { user: User; id: string }) {
         )}
       </Section>
     </div>
+  );
+}
+
+/** The top of an activation's sub-page: breadcrumbs down to the tab, the header and the tabs. */
+export function ActivationSubpageHead({ a, current }: { a: Activation; current: Exclude<ActivationTab, 'brief'> }) {
+  return (
+    <>
+      <Breadcrumbs
+        items={[
+          { label: 'Activations', href: '#/activations' },
+          { label: a.name, href: `#/activations/${encodeURIComponent(a.id)}` },
+          { label: ACTIVATION_TAB_LABELS[current] },
+        ]}
+      />
+      <ActivationHeader a={a} />
+      <ActivationTabs id={a.id} current={current} />
+    </>
   );
 }
 

@@ -1,10 +1,9 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
-import { ActivationTabs, Breadcrumbs } from '../components/Layout.tsx';
 import { EmptyState, ErrorBanner, Loading, Muted, useAsync, useDocumentTitle } from '../components/ui.tsx';
 import { compactJson, diffObjects, formatDateTime, humanize, shortHash } from '../format.ts';
 import type { AuditEntry, AuditVerify } from '../types.ts';
-import { ActivationHeader, ActivationUnavailable } from './ActivationPage.tsx';
+import { ActivationSubpageHead, ActivationUnavailable } from './ActivationPage.tsx';
 
 const MAX_DIFF_LINES = 6;
 
@@ -25,15 +24,7 @@ export function AuditPage({ id }: { id: string }) {
 
   return (
     <div class="page">
-      <Breadcrumbs
-        items={[
-          { label: 'Activations', href: '#/activations' },
-          { label: a.name, href: `#/activations/${encodeURIComponent(a.id)}` },
-          { label: 'Audit trail' },
-        ]}
-      />
-      <ActivationHeader a={a} />
-      <ActivationTabs id={a.id} current="audit" />
+      <ActivationSubpageHead a={a} current="audit" />
 
       <div class="toolbar spread">
         {verify.status === 'fulfilled' ? (

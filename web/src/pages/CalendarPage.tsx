@@ -25,7 +25,6 @@ import { SeverityIcon, type CalendarModel, type Deadline } from '../components/C
 import { CalendarMonth } from '../components/CalendarMonth.tsx';
 import { CalendarWeek } from '../components/CalendarWeek.tsx';
 import { FeedsPanel } from '../components/FeedsPanel.tsx';
-import { ActivationTabs, Breadcrumbs } from '../components/Layout.tsx';
 import { PostDialog } from '../components/PostDialog.tsx';
 import { ZonePicker } from '../components/ZonePicker.tsx';
 import { ErrorBanner, Loading, useAsync, useDocumentTitle, useNow } from '../components/ui.tsx';
@@ -35,7 +34,7 @@ import { canCreatePost, canEditBrief, canWritePost } from '../permissions.ts';
 import { navigate, type CalendarView, type Route } from '../router.ts';
 import { addDays, addMonths, browserTimeZone, dayKey, formatDateKey, formatDateTimeIn, instantFromLocal, isoSeconds, weekDays } from '../tz.ts';
 import type { Activation, Finding, MilestonesResponse, Partner, Post, PostsResponse, User } from '../types.ts';
-import { ActivationHeader, ActivationUnavailable } from './ActivationPage.tsx';
+import { ActivationSubpageHead, ActivationUnavailable } from './ActivationPage.tsx';
 
 type CalendarRoute = Extract<Route, { name: 'calendar' }>;
 
@@ -176,15 +175,7 @@ export function CalendarPage({ user, route }: { user: User; route: CalendarRoute
 
   return (
     <div class="page">
-      <Breadcrumbs
-        items={[
-          { label: 'Activations', href: '#/activations' },
-          { label: a.name, href: `#/activations/${encodeURIComponent(a.id)}` },
-          { label: 'Calendar' },
-        ]}
-      />
-      <ActivationHeader a={a} />
-      <ActivationTabs id={a.id} current="calendar" />
+      <ActivationSubpageHead a={a} current="calendar" />
 
       {notice && (
         <div class={`alert alert-${notice.kind} notice-row`} role="status" data-testid="calendar-notice">

@@ -6,11 +6,10 @@
 import { api } from '../api.ts';
 import { AttributionSection } from '../components/AttributionSection.tsx';
 import { DataFeedsCard, LateFeedsBanner } from '../components/DataFeeds.tsx';
-import { ActivationTabs, Breadcrumbs } from '../components/Layout.tsx';
 import { Loading, useAsync, useDocumentTitle, useNow } from '../components/ui.tsx';
 import { navigate, type Route } from '../router.ts';
 import type { Activation, FeedContract } from '../types.ts';
-import { ActivationHeader, ActivationUnavailable } from './ActivationPage.tsx';
+import { ActivationSubpageHead, ActivationUnavailable } from './ActivationPage.tsx';
 
 type MeasurementRoute = Extract<Route, { name: 'measurement' }>;
 
@@ -48,15 +47,7 @@ export function MeasurementPage({ route }: { route: MeasurementRoute }) {
 
   return (
     <div class="page">
-      <Breadcrumbs
-        items={[
-          { label: 'Activations', href: '#/activations' },
-          { label: a.name, href: `#/activations/${encodeURIComponent(a.id)}` },
-          { label: 'Measurement' },
-        ]}
-      />
-      <ActivationHeader a={a} />
-      <ActivationTabs id={a.id} current="measurement" />
+      <ActivationSubpageHead a={a} current="measurement" />
 
       {items && <LateFeedsBanner feeds={items} now={now} />}
       <DataFeedsCard activationId={a.id} feeds={items} error={feeds.ok ? null : feeds.error} />

@@ -7,7 +7,6 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { marketsOf, pickZone, zoneOptions } from '../calendar.ts';
 import { Gantt, type DurationDraft } from '../components/Gantt.tsx';
-import { ActivationTabs, Breadcrumbs } from '../components/Layout.tsx';
 import { MilestonePanel } from '../components/MilestonePanel.tsx';
 import { AddMilestoneForm, CreatePlanForm } from '../components/PlanForms.tsx';
 import { Loading, Notice, useAsync, useDocumentTitle, useNow } from '../components/ui.tsx';
@@ -18,7 +17,7 @@ import { canEditBrief } from '../permissions.ts';
 import { navigate, type Route } from '../router.ts';
 import { browserTimeZone, dayKey, formatDateKey, formatDateTimeIn, formatTimeIn, zoneAbbreviation } from '../tz.ts';
 import type { Activation, LaunchChange, MilestonesResponse, PlanDocument, Schedule, User } from '../types.ts';
-import { ActivationHeader, ActivationUnavailable } from './ActivationPage.tsx';
+import { ActivationSubpageHead, ActivationUnavailable } from './ActivationPage.tsx';
 
 type ScheduleRoute = Extract<Route, { name: 'schedule' }>;
 
@@ -81,15 +80,7 @@ export function SchedulePage({ user, route }: { user: User; route: ScheduleRoute
 
   return (
     <div class="page">
-      <Breadcrumbs
-        items={[
-          { label: 'Activations', href: '#/activations' },
-          { label: a.name, href: `#/activations/${encodeURIComponent(a.id)}` },
-          { label: 'Plan' },
-        ]}
-      />
-      <ActivationHeader a={a} />
-      <ActivationTabs id={a.id} current="plan" />
+      <ActivationSubpageHead a={a} current="plan" />
 
       {mr.launch_changes && mr.launch_changes.length > 0 && <LaunchChanges changes={mr.launch_changes} />}
       {notice && (
