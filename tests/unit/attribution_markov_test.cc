@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cmath>
 #include <map>
 #include <numeric>
 #include <random>
@@ -260,7 +259,10 @@ class ReferenceChain {
     std::vector<size_t> index(m, SIZE_MAX);
     for (size_t i = 0; i < alive.size(); ++i) index[alive[i]] = i;
     const size_t n = alive.size();
-    std::vector<std::vector<double>> a(n, std::vector<double>(n + 1, 0.0));
+    // Rows are added one by one: with vector(n, row), GCC 12 at -O3 believes the allocation can
+    // exceed any object's size and refuses to compile (-Walloc-size-larger-than).
+    std::vector<std::vector<double>> a;
+    for (size_t i = 0; i < n; ++i) a.emplace_back(n + 1, 0.0);
     for (size_t i = 0; i < n; ++i) {
       const size_t s = alive[i];
       double out = conversions_.count(s) ? conversions_.at(s) : 0.0;
