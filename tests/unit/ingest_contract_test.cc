@@ -182,6 +182,13 @@ TEST(ValidateRecord, RefusesInvalidUtf8AndOverlongValues) {
   auto bad = ValidateRecord(c, r, kSecret);
   ASSERT_TRUE(std::holds_alternative<std::vector<FieldError>>(bad));
   EXPECT_EQ(std::get<std::vector<FieldError>>(bad)[0].reason, "invalid_utf8");
+  // An overlong '/' and a lone surrogate: not UTF-8, and not storable as JSON.
+  for (const char* not_utf8 : {"a\xc0\xaf", "a\xed\xa0\x80"}) {
+    r.fields["channel"] = std::string(not_utf8);
+    auto refused = ValidateRecord(c, r, kSecret);
+    ASSERT_TRUE(std::holds_alternative<std::vector<FieldError>>(refused));
+    EXPECT_EQ(std::get<std::vector<FieldError>>(refused)[0].reason, "invalid_utf8");
+  }
   r.fields["channel"] = std::string(2000, 'x');
   auto long_value = ValidateRecord(c, r, kSecret);
   ASSERT_TRUE(std::holds_alternative<std::vector<FieldError>>(long_value));

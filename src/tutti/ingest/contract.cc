@@ -6,6 +6,7 @@
 #include <set>
 
 #include "tutti/base/crypto.h"
+#include "tutti/base/text.h"
 
 namespace tutti::ingest {
 namespace {
@@ -192,20 +193,6 @@ FieldError Error(const std::string& field, const std::string& reason, std::strin
   return FieldError{field, reason, std::move(message)};
 }
 
-bool ValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
 std::string Trim(std::string_view s) {
   size_t b = s.find_first_not_of(" \t\r\n");
   if (b == std::string_view::npos) return "";
@@ -221,7 +208,7 @@ std::variant<Json, FieldError> Convert(const FieldSpec& f, const Json& raw, bool
   };
   const bool is_text = raw.is_string();
   const std::string text = is_text ? raw.get<std::string>() : std::string();
-  if (is_text && !ValidUtf8(text)) return Error(f.name, "invalid_utf8", "is not valid UTF-8");
+  if (is_text && !IsValidUtf8(text)) return Error(f.name, "invalid_utf8", "is not valid UTF-8");
   switch (f.type) {
     case FieldType::kString:
     case FieldType::kEnum: {

@@ -6,6 +6,8 @@
 #include <set>
 #include <vector>
 
+#include "tutti/base/text.h"
+
 namespace tutti::ingest {
 namespace {
 
@@ -94,20 +96,6 @@ class ByteSource {
   bool member_done_ = false;
 };
 
-bool ValidUtf8(std::string_view s) {
-  size_t i = 0;
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > s.size()) return false;
-    for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
-    }
-    i += len;
-  }
-  return true;
-}
-
 // Splits the decompressed bytes into physical lines for NDJSON, and hands CSV the raw bytes.
 class BufferedInput {
  public:
@@ -153,7 +141,7 @@ class CsvReader final : public RecordReader {
     }
     std::set<std::string> seen;
     for (size_t i = 0; i < header.size(); ++i) {
-      if (!ValidUtf8(header[i])) {
+      if (!IsValidUtf8(header[i])) {
         return InvalidArgument(
             "line 1 (header): column " + std::to_string(i + 1) + " is not valid UTF-8", "body",
             "invalid_header");
@@ -323,8 +311,8 @@ class NdjsonReader final : public RecordReader {
       if (line.find_first_not_of(" \t") == std::string::npos) continue;  // blank line
       Json parsed = Json::parse(line, nullptr, /*allow_exceptions=*/false);
       if (parsed.is_discarded()) {
-        out.error = FieldError{"", ValidUtf8(line) ? "malformed_json" : "invalid_utf8",
-                               ValidUtf8(line) ? "is not valid JSON" : "is not valid UTF-8"};
+        out.error = FieldError{"", IsValidUtf8(line) ? "malformed_json" : "invalid_utf8",
+                               IsValidUtf8(line) ? "is not valid JSON" : "is not valid UTF-8"};
         return true;
       }
       if (!parsed.is_object()) {
