@@ -1,13 +1,14 @@
 // The attribution engine at the scale of issue 4: events become journeys (BuildJourneys) and the
 // five heuristic models share the conversions, on generated data of TUTTI_ATTRIBUTION_TOUCHES
-// touchpoints (default 10 M; the issue's figure is 100 M) plus one conversion per ten of them,
-// by touches/5 users over 16 channels and 5 partners in 60 days, logged in time order (users
-// interleaved, as a real log arrives). The events CSV reader is measured on 1 M generated events
-// in memory. Baselines in the same run: sorting row indices by (user, time, event id) with
-// std::sort, the obvious first step that BuildJourneys replaces; and splitting the same CSV
-// into lines and fields without validating or storing anything. Seeded: every run measures the
-// same data.
+// touchpoints (default 10 M; the issue's figure is 100 M; the generator is attribution_events.h).
+// The events readers are measured on the same 1 M generated events in memory, as CSV and as
+// NDJSON. Baselines in the same run: sorting row indices by (user, time, event id) with
+// std::sort, the obvious first step that BuildJourneys replaces; splitting the CSV into lines and
+// fields, and parsing each NDJSON line with simdjson, without validating or storing anything.
+// Seeded: every run measures the same data. The SQL baseline of last touch is a driver of its
+// own (attribution_sql_baseline.cc).
 #include <benchmark/benchmark.h>
+#include <simdjson.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -19,68 +20,23 @@
 #include <string>
 #include <vector>
 
+#include "attribution_events.h"
 #include "tutti/attribution/attribution.h"
 #include "tutti/attribution/events_csv.h"
+#include "tutti/attribution/events_ndjson.h"
 
 namespace tutti::attribution {
 namespace {
 
-constexpr int kChannels = 16;
-constexpr int kPartners = 5;
-constexpr int64_t kStartMs = 1780272000000;  // 2026-06-01T00:00:00Z
-constexpr int64_t kSpanMs = int64_t{60} * 86'400'000;
+using bench::EventId;
+using bench::kChannels;
+using bench::kPartners;
+using bench::MakeEvents;
 
 size_t Touches() {
   const char* text = std::getenv("TUTTI_ATTRIBUTION_TOUCHES");
   const long long parsed = text == nullptr ? 0 : std::atoll(text);
   return parsed > 0 ? static_cast<size_t>(parsed) : size_t{10'000'000};
-}
-
-std::string EventId(uint64_t i) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string id = "ev";
-  for (int shift = 36; shift >= 0; shift -= 4) id += kDigits[(i >> shift) & 15];
-  return id;
-}
-
-// Half the touches impressions, 35 % clicks, 15 % engagements; channels and partners skewed so
-// that some keys are rare (as small partners are).
-EventTable MakeEvents(size_t touches) {
-  EventTable table;
-  const size_t conversions = touches / 10, events = touches + conversions;
-  const size_t users = std::max<size_t>(touches / 5, 1);
-  std::mt19937_64 rng(20260601);
-  for (size_t u = 0; u < users; ++u) table.users.Intern("user-" + std::to_string(u * 2654435761u));
-  for (int p = 0; p < kPartners; ++p) table.partners.Intern("partner" + std::to_string(p));
-  for (int c = 0; c < kChannels; ++c) table.channels.Intern("channel" + std::to_string(c));
-  table.user.reserve(events);
-  table.partner.reserve(events);
-  table.channel.reserve(events);
-  table.ts_ms.reserve(events);
-  table.type.reserve(events);
-  table.value.reserve(events);
-  table.event_id_arena.reserve(events * 12);
-  table.event_id_offsets.reserve(events + 1);
-  std::uniform_int_distribution<size_t> user(0, users - 1);
-  std::geometric_distribution<int> skewed(0.25);
-  std::uniform_int_distribution<int> percent(0, 99);
-  const double step = static_cast<double>(kSpanMs) / static_cast<double>(events);
-  for (size_t i = 0; i < events; ++i) {
-    const bool conversion = rng() % (touches + conversions) < conversions;
-    const int kind = percent(rng);
-    table.user.push_back(static_cast<uint32_t>(user(rng)));
-    table.partner.push_back(static_cast<uint32_t>(std::min(skewed(rng), kPartners - 1)));
-    table.channel.push_back(static_cast<uint32_t>(std::min(skewed(rng), kChannels - 1)));
-    table.ts_ms.push_back(kStartMs + static_cast<int64_t>(static_cast<double>(i) * step));
-    table.type.push_back(conversion  ? EventType::kConversion
-                         : kind < 50 ? EventType::kImpression
-                         : kind < 85 ? EventType::kClick
-                                     : EventType::kEngagement);
-    table.value.push_back(conversion ? static_cast<double>(rng() % 20000) / 100 : 0);
-    table.event_id_arena += EventId(i);
-    table.event_id_offsets.push_back(table.event_id_arena.size());
-  }
-  return table;
 }
 
 const EventTable& Events() {
@@ -194,11 +150,18 @@ BENCHMARK(BM_AllHeuristicsFromEvents)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
-// 1 M events as the CLI reads them: ISO-8601 timestamps with milliseconds, 64-hex-digit user
-// keys (HMAC digests, as ingest stores them) for 200 000 users, a value on conversions.
-const std::string& EventsCsvText() {
-  static const std::string* text = [] {
-    auto* out = new std::string("event_id,user_key,ts,partner,channel,type,value\n");
+// 1 M events as the CLI reads them, as CSV and as NDJSON: ISO-8601 timestamps with
+// milliseconds, 64-hex-digit user keys (HMAC digests, as ingest stores them) for 200 000 users,
+// a value on conversions only.
+struct EventsText {
+  std::string csv, ndjson;
+};
+constexpr int kTextEvents = 1'000'000;
+
+const EventsText& GeneratedEventsText() {
+  static const EventsText* text = [] {
+    auto* out = new EventsText;
+    out->csv = "event_id,user_key,ts,partner,channel,type,value\n";
     std::mt19937_64 rng(7);
     std::vector<std::string> users;
     for (int u = 0; u < 200'000; ++u) {
@@ -211,7 +174,7 @@ const std::string& EventsCsvText() {
       users.push_back(key);
     }
     const char* types[] = {"impression", "click", "engagement", "conversion"};
-    for (int i = 0; i < 1'000'000; ++i) {
+    for (int i = 0; i < kTextEvents; ++i) {
       const int type = static_cast<int>(rng() % 10) < 5 ? 0 : static_cast<int>(rng() % 4);
       // One event a second from 2026-06-01: 11.6 days.
       const long long ms = i * 1000LL + static_cast<long long>(rng() % 1000);
@@ -219,18 +182,31 @@ const std::string& EventsCsvText() {
       std::snprintf(ts, sizeof ts, "2026-06-%02lldT%02lld:%02lld:%02lld.%03lldZ",
                     1 + ms / 86'400'000, ms / 3'600'000 % 24, ms / 60'000 % 60, ms / 1000 % 60,
                     ms % 1000);
-      *out += EventId(static_cast<uint64_t>(i)) + "," + users[rng() % users.size()] + "," + ts +
-              ",partner" + std::to_string(rng() % kPartners) + ",channel" +
-              std::to_string(rng() % kChannels) + "," + types[type] + "," +
-              (type == 3 ? std::to_string(rng() % 200) + ".99" : "") + "\n";
+      const std::string id = EventId(static_cast<uint64_t>(i));
+      const std::string& user = users[rng() % users.size()];
+      const std::string partner = "partner" + std::to_string(rng() % kPartners);
+      const std::string channel = "channel" + std::to_string(rng() % kChannels);
+      const std::string value = type == 3 ? std::to_string(rng() % 200) + ".99" : "";
+      out->csv += id + "," + user + "," + ts + "," + partner + "," + channel + "," + types[type] +
+                  "," + value + "\n";
+      out->ndjson += "{\"event_id\":\"" + id + "\",\"user_key\":\"" + user + "\",\"ts\":\"" + ts +
+                     "\",\"partner\":\"" + partner + "\",\"channel\":\"" + channel +
+                     "\",\"type\":\"" + types[type] + "\"" +
+                     (value.empty() ? "" : ",\"value\":" + value) + "}\n";
     }
     return out;
   }();
   return *text;
 }
 
+void SetTextCounters(benchmark::State& state, const std::string& text) {
+  state.counters["events/s"] =
+      benchmark::Counter(kTextEvents, benchmark::Counter::kIsIterationInvariantRate);
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+}
+
 void BM_EventsCsvSplit_Baseline(benchmark::State& state) {
-  const std::string& text = EventsCsvText();
+  const std::string& text = GeneratedEventsText().csv;
   for (auto _ : state) {
     size_t fields = 0;
     const char* p = text.data();
@@ -244,9 +220,7 @@ void BM_EventsCsvSplit_Baseline(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(fields);
   }
-  state.counters["events/s"] =
-      benchmark::Counter(1e6, benchmark::Counter::kIsIterationInvariantRate);
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+  SetTextCounters(state, text);
 }
 BENCHMARK(BM_EventsCsvSplit_Baseline)->Unit(benchmark::kMillisecond);
 
@@ -261,7 +235,7 @@ class MemoryBuffer : public std::streambuf {
 };
 
 void BM_ReadEventsCsv(benchmark::State& state) {
-  const std::string& text = EventsCsvText();
+  const std::string& text = GeneratedEventsText().csv;
   for (auto _ : state) {
     MemoryBuffer buffer(text);
     std::istream in(&buffer);
@@ -269,11 +243,52 @@ void BM_ReadEventsCsv(benchmark::State& state) {
     if (!table.ok()) state.SkipWithError(table.status().ToString().c_str());
     benchmark::DoNotOptimize(table);
   }
-  state.counters["events/s"] =
-      benchmark::Counter(1e6, benchmark::Counter::kIsIterationInvariantRate);
-  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * text.size()));
+  SetTextCounters(state, text);
 }
 BENCHMARK(BM_ReadEventsCsv)->Unit(benchmark::kMillisecond);
+
+// What simdjson alone costs: each line parsed in place (DOM, as the reader does) and its fields
+// walked, nothing checked or stored.
+void BM_EventsNdjsonParse_Baseline(benchmark::State& state) {
+  std::string text = GeneratedEventsText().ndjson;
+  const size_t size = text.size();
+  text.append(simdjson::SIMDJSON_PADDING, ' ');
+  simdjson::dom::parser parser;
+  for (auto _ : state) {
+    size_t fields = 0;
+    const char* p = text.data();
+    const char* end = p + size;
+    while (p < end) {
+      const auto* line_end =
+          static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
+      if (line_end == nullptr) line_end = end;
+      simdjson::dom::object object;
+      if (parser.parse(p, static_cast<size_t>(line_end - p), false).get(object) !=
+          simdjson::SUCCESS) {
+        state.SkipWithError("simdjson refused a generated line");
+        return;
+      }
+      for (const simdjson::dom::key_value_pair field : object) fields += field.key.size();
+      p = line_end + 1;
+    }
+    benchmark::DoNotOptimize(fields);
+  }
+  SetTextCounters(state, GeneratedEventsText().ndjson);
+}
+BENCHMARK(BM_EventsNdjsonParse_Baseline)->Unit(benchmark::kMillisecond);
+
+void BM_ReadEventsNdjson(benchmark::State& state) {
+  const std::string& text = GeneratedEventsText().ndjson;
+  for (auto _ : state) {
+    MemoryBuffer buffer(text);
+    std::istream in(&buffer);
+    Result<EventTable> table = ReadEventsNdjson(in);
+    if (!table.ok()) state.SkipWithError(table.status().ToString().c_str());
+    benchmark::DoNotOptimize(table);
+  }
+  SetTextCounters(state, text);
+}
+BENCHMARK(BM_ReadEventsNdjson)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace tutti::attribution

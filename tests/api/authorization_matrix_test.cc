@@ -22,8 +22,10 @@
 #include <string>
 #include <vector>
 
+#include "support/media_samples.h"
 #include "support/test_server.h"
 #include "tutti/base/crypto.h"
+#include "tutti/service/asset_uploads.h"
 
 namespace tutti::testing {
 namespace {
@@ -53,12 +55,17 @@ constexpr std::array<const char*, kPrincipalCount> kPrincipalNames = {"anonymous
 
 // Objects the matrix needs beyond the demo seed, created in every fixture.
 struct Prepared {
-  std::string read_key_token;  // kKey's credential
-  std::string revocable_key;   // a StreamCo key the DELETE row revokes
-  std::string host_playbook;   // a playbook saved from the demo activation
-  std::string sam_feed;        // Sam's own calendar feed
-  std::string sam_feed_token;  // its secret
-  std::string streamco_feed;   // StreamCo's organisation feed, created by Sam
+  std::string read_key_token;     // kKey's credential
+  std::string revocable_key;      // a StreamCo key the DELETE row revokes
+  std::string host_playbook;      // a playbook saved from the demo activation
+  std::string sam_feed;           // Sam's own calendar feed
+  std::string sam_feed_token;     // its secret
+  std::string streamco_feed;      // StreamCo's organisation feed, created by Sam
+  std::string streamco_approval;  // StreamCo's post up for the host's review (pending)
+  std::string returned_approval;  // another, sent back by Felix with changes requested
+  std::string streamco_asset;     // StreamCo's draft (not shared), uploaded by Sam
+  std::string host_master;        // the host's shared master asset
+  std::string streamco_variant;   // StreamCo's draft German variant of it
 };
 
 struct Context {
@@ -83,7 +90,11 @@ struct MatrixRow {
   // A body in another format than JSON (event uploads): its media type and content.
   const char* raw_type = nullptr;
   const char* raw_body = nullptr;
+  // A body with NUL bytes (asset uploads), sent with raw_type instead of raw_body.
+  std::string (*raw_bytes)() = nullptr;
 };
+
+std::string SmallPng() { return media_samples::Png(4, 4); }
 
 // The plan of issue 3 and a small content calendar, for the scheduling rows (and stored on the
 // demo activation by Prepare, so that the what-if row has a plan to delay).
@@ -141,6 +152,15 @@ std::string Resolve(const Context& c, const std::string& target) {
   if (target == "sam_feed") return c.prepared.sam_feed;
   if (target == "sam_feed_token") return c.prepared.sam_feed_token;
   if (target == "streamco_feed") return c.prepared.streamco_feed;
+  if (target == "pilot_phase") return "pilot";  // the demo's current phase
+  if (target == "full_deployment_phase") return "full_deployment";
+  if (target == "tracking_qa_item") return "tracking_qa";  // unticked in the demo
+  if (target == "streamco_approval") return c.prepared.streamco_approval;
+  if (target == "returned_approval") return c.prepared.returned_approval;
+  if (target == "streamco_asset") return c.prepared.streamco_asset;
+  if (target == "first_version") return "1";
+  if (target == "host_master") return c.prepared.host_master;
+  if (target == "streamco_variant") return c.prepared.streamco_variant;
   ADD_FAILURE() << "unknown matrix target " << target;
   return target;
 }
@@ -329,6 +349,99 @@ const std::vector<MatrixRow>& Matrix() {
       {"POST", "/api/v1/erasures", "a user key", {}, nullptr,
        [](const Context&) { return Json{{"user_key", "matrix-key"}}; },
        {401, 200, 403, 200, 200, 403, 403, 200, 403}},
+      // ---- phase gates: the demo activation is in its pilot phase ----
+      {"GET", "/api/v1/activations/{activation_id}/gates", "the demo's gates and decisions",
+       {{"activation_id", "demo_activation"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"PUT", "/api/v1/activations/{activation_id}/gates/{phase}",
+       "the demo's full-deployment criteria",
+       {{"activation_id", "demo_activation"}, {"phase", "full_deployment_phase"}}, nullptr,
+       [](const Context&) {
+         return Json{{"metrics", {{{"metric", "roas"}, {"op", ">="}, {"value", 3}}}}};
+       },
+       {401, 404, 403, 403, 403, 403, 200, 200, 403}},
+      {"PUT", "/api/v1/activations/{activation_id}/gates/{phase}/checklist/{item_id}",
+       "the pilot's tracking QA item",
+       {{"activation_id", "demo_activation"}, {"phase", "pilot_phase"},
+        {"item_id", "tracking_qa_item"}}, nullptr,
+       [](const Context&) { return Json{{"checked", true}}; },
+       {401, 404, 403, 403, 403, 403, 200, 200, 403}},
+      // A sign-off is a person's: any of the host's or partners' people but viewers.
+      {"POST", "/api/v1/activations/{activation_id}/gates/{phase}/sign-offs",
+       "signing the pilot gate",
+       {{"activation_id", "demo_activation"}, {"phase", "pilot_phase"}}, nullptr,
+       [](const Context&) { return Json{{"comment", "Ready from our side"}}; },
+       {401, 404, 201, 201, 201, 403, 201, 201, 403}},
+      {"POST", "/api/v1/activations/{activation_id}/gates/{phase}/decisions",
+       "a no-go on the pilot gate",
+       {{"activation_id", "demo_activation"}, {"phase", "pilot_phase"}}, nullptr,
+       [](const Context&) { return Json{{"verdict", "no_go"}, {"reason", "Tracking QA first"}}; },
+       {401, 404, 403, 403, 403, 403, 201, 201, 403}},
+      // ---- approval workflows: a partner sees its own requests, never another partner's ----
+      {"GET", "/api/v1/activations/{activation_id}/approvals", "the demo's requests (filtered)",
+       {{"activation_id", "demo_activation"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"POST", "/api/v1/activations/{activation_id}/approvals",
+       "putting one's own organisation's post up for approval",
+       {{"activation_id", "demo_activation"}}, nullptr,
+       [](const Context&) {
+         return Json{{"subject", {{"kind", "post"}, {"id", "p-9"}}}, {"title", "Teaser"},
+                     {"workflow", "default"}};
+       },
+       {401, 404, 201, 201, 201, 403, 201, 201, 403}},
+      {"GET", "/api/v1/activations/{activation_id}/approvals/breaches",
+       "the demo's SLA breaches (filtered)",
+       {{"activation_id", "demo_activation"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"GET", "/api/v1/activations/{activation_id}/approvals/{approval_id}",
+       "StreamCo's post up for review",
+       {{"activation_id", "demo_activation"}, {"approval_id", "streamco_approval"}}, nullptr,
+       nullptr,
+       {401, 404, 200, 200, 404, 200, 200, 200, 200}},
+      // The workflow says who decides (the host's owners or facilitators): seeing is not deciding.
+      {"POST", "/api/v1/activations/{activation_id}/approvals/{approval_id}/decisions",
+       "approving StreamCo's post",
+       {{"activation_id", "demo_activation"}, {"approval_id", "streamco_approval"}}, nullptr,
+       [](const Context&) { return Json{{"step", "host review"}, {"decision", "approve"}}; },
+       {401, 404, 403, 403, 404, 403, 201, 201, 403}},
+      {"POST", "/api/v1/activations/{activation_id}/approvals/{approval_id}/resubmit",
+       "StreamCo's post, sent back for changes",
+       {{"activation_id", "demo_activation"}, {"approval_id", "returned_approval"}}, nullptr,
+       [](const Context&) { return Json{{"comment", "Cut to 15 seconds"}}; },
+       {401, 404, 200, 200, 404, 403, 403, 403, 403}},
+      {"GET", "/api/v1/approvals/inbox", "the caller's pending approvals", {}, nullptr, nullptr,
+       {401, 200, 200, 200, 200, 200, 200, 200, 403}},
+      // ---- asset library: a partner sees its own drafts and what was shared ----
+      {"GET", "/api/v1/activations/{activation_id}/assets", "the demo's assets (filtered)",
+       {{"activation_id", "demo_activation"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"POST", "/api/v1/activations/{activation_id}/assets", "uploading a new asset",
+       {{"activation_id", "demo_activation"}}, "name=matrix_v1.png", nullptr,
+       {401, 404, 201, 201, 201, 403, 201, 201, 403}, 0, "image/png", nullptr, &SmallPng},
+      {"GET", "/api/v1/activations/{activation_id}/assets/{asset_id}", "StreamCo's draft",
+       {{"activation_id", "demo_activation"}, {"asset_id", "streamco_asset"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 404, 200, 200, 200, 200}},
+      {"GET", "/api/v1/activations/{activation_id}/assets/{asset_id}/versions/{version}/content",
+       "the bytes of StreamCo's draft",
+       {{"activation_id", "demo_activation"}, {"asset_id", "streamco_asset"},
+        {"version", "first_version"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 404, 200, 200, 200, 200}},
+      // Translating is the variant owner's; Nova does not see StreamCo's draft variant.
+      {"PUT", "/api/v1/activations/{activation_id}/assets/{asset_id}/variants/{variant_id}/state",
+       "starting StreamCo's translation of the host's master",
+       {{"activation_id", "demo_activation"}, {"asset_id", "host_master"},
+        {"variant_id", "streamco_variant"}}, nullptr,
+       [](const Context&) { return Json{{"action", "start_translation"}}; },
+       {401, 404, 200, 200, 404, 403, 403, 403, 403}},
+      {"GET", "/api/v1/activations/{activation_id}/asset-settings",
+       "the demo's naming template and specs", {{"activation_id", "demo_activation"}}, nullptr,
+       nullptr, {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"PUT", "/api/v1/activations/{activation_id}/asset-settings",
+       "the demo's naming template and specs", {{"activation_id", "demo_activation"}}, nullptr,
+       [](const Context&) {
+         return Json{{"naming_template", "{brand}_{partner}_v{version}"}, {"brand", "acme"}};
+       },
+       {401, 404, 403, 403, 403, 403, 200, 200, 403}},
       // ---- calendar feeds: people only, never API keys ----
       {"GET", "/api/v1/calendar-feeds", "the caller's feeds", {}, nullptr, nullptr,
        {401, 200, 200, 200, 200, 200, 200, 200, 403}},
@@ -408,6 +521,86 @@ Prepared Prepare(TestServer& server) {
       "org", d.streamco, d.User(demo::kSam), "StreamCo", TokenDigest(NewSecretToken("tcf_")), sam);
   EXPECT_TRUE(org_feed.ok()) << org_feed.status().ToString();
   if (org_feed.ok()) out.streamco_feed = org_feed->id;
+  const storage::NewApprovalRequest post{d.streamco, "post", "sc-trailer-us", "Trailer post",
+                                         std::nullopt};
+  auto allow = [](const storage::ActivationRecord&) { return OkStatus(); };
+  auto approval = server.store().CreateApproval(d.activation, post, sam, allow);
+  EXPECT_TRUE(approval.ok()) << approval.status().ToString();
+  if (approval.ok()) out.streamco_approval = approval->id;
+  auto returned = server.store().CreateApproval(d.activation, post, sam, allow);
+  EXPECT_TRUE(returned.ok()) << returned.status().ToString();
+  if (returned.ok()) {
+    out.returned_approval = returned->id;
+    const governance::Actor felix{d.User(demo::kFelix), core::Role::kFacilitator,
+                                  governance::Party::kHost};
+    auto sent_back = server.store().DecideApproval(
+        d.activation, returned->id,
+        {"host review", governance::DecisionKind::kRequestChanges, "A shorter cut, please"},
+        std::nullopt, storage::Actor{felix.user_id, d.host_org},
+        [&felix](const storage::ActivationRecord&, const storage::ApprovalRecord&) {
+          return Result<governance::Actor>(felix);
+        });
+    EXPECT_TRUE(sent_back.ok()) << sent_back.status().ToString();
+  }
+  // Assets go through the upload pipeline, so that their files are in the server's blob store.
+  const storage::BlobStore blobs(server.data_dir() / "blobs");
+  auto add_asset = [&](const std::string& org, const std::string& name, const std::string& master,
+                       bool share, const storage::Actor& actor) -> std::string {
+    service::AssetUpload upload;
+    upload.activation_id = d.activation;
+    upload.owner_org_id = org;
+    upload.file_name = name;
+    upload.master_asset_id = master;
+    upload.share = share;
+    auto prepared = service::PrepareAssetUpload(server.store(), upload);
+    EXPECT_TRUE(prepared.ok()) << prepared.status().ToString();
+    if (!prepared.ok()) return {};
+    const std::string png = SmallPng();
+    size_t offset = 0;
+    auto asset = service::AddAsset(
+        server.store(), blobs, *prepared,
+        [&](char* buffer, size_t capacity) -> Result<size_t> {
+          size_t n = std::min(capacity, png.size() - offset);
+          png.copy(buffer, n, offset);
+          offset += n;
+          return n;
+        },
+        1 << 20, actor,
+        [](const storage::ActivationRecord&, const storage::AssetRecord*,
+           const storage::AssetRecord*) { return OkStatus(); });
+    EXPECT_TRUE(asset.ok()) << asset.status().ToString();
+    return asset.ok() ? asset->id : std::string();
+  };
+  out.streamco_asset = add_asset(d.streamco, "streamco_draft_v1.png", "", false, sam);
+  out.host_master = add_asset(d.host_org, "hero_en-gb_v1.png", "", true, olivia);
+  // The variant's locale comes from the upload, not from a template (the demo sets none).
+  {
+    service::AssetUpload upload;
+    upload.activation_id = d.activation;
+    upload.owner_org_id = d.streamco;
+    upload.file_name = "hero_de-de_v1.png";
+    upload.master_asset_id = out.host_master;
+    upload.locale = "de-de";
+    auto prepared = service::PrepareAssetUpload(server.store(), upload);
+    EXPECT_TRUE(prepared.ok()) << prepared.status().ToString();
+    if (prepared.ok()) {
+      const std::string png = SmallPng();
+      size_t offset = 0;
+      auto variant = service::AddAsset(
+          server.store(), blobs, *prepared,
+          [&](char* buffer, size_t capacity) -> Result<size_t> {
+            size_t n = std::min(capacity, png.size() - offset);
+            png.copy(buffer, n, offset);
+            offset += n;
+            return n;
+          },
+          1 << 20, sam,
+          [](const storage::ActivationRecord&, const storage::AssetRecord*,
+             const storage::AssetRecord*) { return OkStatus(); });
+      EXPECT_TRUE(variant.ok()) << variant.status().ToString();
+      if (variant.ok()) out.streamco_variant = variant->id;
+    }
+  }
   return out;
 }
 
@@ -451,10 +644,11 @@ std::string RequestPath(const MatrixRow& row, const Context& c) {
 Reply SendCell(TestServer& server, const Prepared& prepared, const MatrixRow& row, Principal who) {
   Context c{server.demo(), prepared};
   const std::string credential = Credential(server, prepared, who);
-  if (row.raw_body != nullptr) {
+  if (row.raw_body != nullptr || row.raw_bytes != nullptr) {
     httplib::Headers headers;
     if (!credential.empty()) headers.emplace("Authorization", "Bearer " + credential);
-    return server.client().SendRaw(row.method, RequestPath(row, c), headers, row.raw_body,
+    return server.client().SendRaw(row.method, RequestPath(row, c), headers,
+                                   row.raw_bytes != nullptr ? row.raw_bytes() : row.raw_body,
                                    row.raw_type);
   }
   std::optional<Json> body;
@@ -478,6 +672,8 @@ void ExpectCell(const MatrixRow& row, Principal who, const Reply& reply) {
     EXPECT_TRUE(reply.body.empty()) << reply;
   } else if (reply.Header("Content-Type").starts_with("text/calendar")) {
     EXPECT_TRUE(reply.body.starts_with("BEGIN:VCALENDAR\r\n")) << reply;
+  } else if (reply.Header("Content-Type").starts_with("image/")) {
+    EXPECT_TRUE(reply.body.starts_with("\x89PNG")) << "asset bytes";
   } else {
     EXPECT_TRUE(reply.json.is_object()) << reply;
   }
@@ -542,8 +738,9 @@ TEST_P(AuthorizationMatrixIds, UnknownAndMalformedIdsAreNotFound) {
   Prepared prepared = Prepare(server);
   Context c{server.demo(), prepared};
   const std::map<std::string, std::string> kPrefixes = {
-      {"activation_id", "act"}, {"org_id", "org"},     {"user_id", "usr"},  {"key_id", "key"},
-      {"workstream_id", "ws"},  {"playbook_id", "pb"}, {"feed_id", "feed"}, {"feed_token", "tcf"}};
+      {"activation_id", "act"}, {"org_id", "org"},     {"user_id", "usr"},   {"key_id", "key"},
+      {"workstream_id", "ws"},  {"playbook_id", "pb"}, {"feed_id", "feed"},  {"feed_token", "tcf"},
+      {"approval_id", "apr"},   {"asset_id", "ast"},   {"variant_id", "ast"}};
   for (const auto& [name, target] : row.params) {
     // Post ids are chosen by clients and a PUT to an unknown one creates it.
     if (!kPrefixes.contains(name)) continue;

@@ -2,10 +2,16 @@
 // them, delivery status and late feeds, event uploads with an organisation's API key (CSV and
 // gzip NDJSON, per-record errors, once-only events, Idempotency-Key, Sec-GPC), consent and
 // erasure, each refused to those without the right and leaving nothing behind when refused.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <string>
 
 #include "support/test_server.h"
@@ -234,6 +240,211 @@ TEST_F(MeasurementApi, GpcConsentAndErasure) {
   Reply resent = Upload(kCsv);
   EXPECT_EQ(resent.json["erased"], 2) << resent;
   EXPECT_EQ(resent.json["stored"], 0) << resent;
+}
+
+// Event uploads read as streams: a server that reads at most 4 KiB of an upload ahead and
+// accepts uploads up to 256 KiB, so that modest bodies exercise what a 10 GB one would.
+class StreamedUploads : public ::testing::Test {
+ protected:
+  static constexpr size_t kReadAheadBytes = 4 << 10;
+  static constexpr uint64_t kMaxIngestBytes = 256 << 10;
+  static constexpr char kPath[] = "/api/v1/feeds/streamco-events/events";
+
+  StreamedUploads() : server_(Options()) {}
+  static TestServerOptions Options() {
+    TestServerOptions options;
+    options.max_upload_bytes = kReadAheadBytes;
+    options.max_ingest_bytes = kMaxIngestBytes;
+    return options;
+  }
+  void SetUp() override {
+    Status started = server_.Start();
+    ASSERT_TRUE(started.ok()) << started.ToString();
+    Reply key = server_.client().Post("/api/v1/orgs/" + server_.demo().streamco + "/api-keys",
+                                      server_.Token(demo::kSam),
+                                      Json{{"name", "collector"}, {"scopes", {"events:write"}}});
+    ASSERT_EQ(key.status, 201) << key;
+    events_key_ = key.json["token"];
+    Reply contract = server_.client().Put(
+        "/api/v1/activations/" + server_.demo().activation + "/contracts/streamco-events",
+        server_.Token(demo::kSam), Json{{"contract", Contract()}});
+    ASSERT_EQ(contract.status, 201) << contract;
+  }
+
+  // `count` events from s<100000 + first> on, 60 bytes a row.
+  static std::string EventRows(int first, int count) {
+    std::string rows;
+    for (int i = first; i < first + count; ++i) {
+      rows += "s" + std::to_string(100000 + i) + ",u" + std::to_string(100 + i % 50) +
+              "@example.com,2026-05-04T08:00:00Z,click,search,\n";
+    }
+    return rows;
+  }
+  static std::string EventsCsv(int first, int count) {
+    return "event_id,email,ts,type,channel,revenue\n" + EventRows(first, count);
+  }
+
+  Reply Upload(const std::string& body, const std::string& type = "text/csv",
+               httplib::Headers headers = {}) {
+    headers.emplace("Authorization", "Bearer " + events_key_);
+    return server_.client().SendRaw("POST", kPath, headers, body, type);
+  }
+  // The body in chunked transfer encoding, 1 000 bytes a chunk.
+  Reply UploadChunked(const std::string& body, const std::string& type = "text/csv") {
+    httplib::Client client("127.0.0.1", server_.port());
+    client.set_read_timeout(std::chrono::seconds(30));
+    httplib::Result result = client.Post(
+        kPath, {{"Authorization", "Bearer " + events_key_}},
+        [&body](size_t offset, httplib::DataSink& sink) {
+          size_t n = std::min<size_t>(1000, body.size() - offset);
+          if (n > 0 && !sink.write(body.data() + offset, n)) return false;
+          if (offset + n == body.size()) sink.done();
+          return true;
+        },
+        type);
+    Reply reply;
+    if (!result) {
+      reply.transport_error = httplib::to_string(result.error());
+      return reply;
+    }
+    reply.status = result->status;
+    reply.body = result->body;
+    reply.json = Json::parse(reply.body, nullptr, /*allow_exceptions=*/false);
+    return reply;
+  }
+  size_t StoredEvents() {
+    size_t count = 0;
+    Status read = server_.store().ForEachEvent(server_.demo().activation, {},
+                                               [&count](const storage::EventRow&) { ++count; });
+    EXPECT_TRUE(read.ok()) << read.ToString();
+    return count;
+  }
+  Json Delivery() {
+    Reply list =
+        server_.client().Get("/api/v1/activations/" + server_.demo().activation + "/contracts",
+                             server_.Token(demo::kSam));
+    return list.json["items"][0]["delivery"];
+  }
+
+  TestServer server_;
+  std::string events_key_;
+};
+
+TEST_F(StreamedUploads, AnUploadLargerThanTheReadAheadStreamsIntoOneBatch) {
+  // 3 000 new events then the first 100 again: 186 KB, 45 times the read-ahead.
+  const std::string body = EventsCsv(0, 3000) + EventRows(0, 100);
+  ASSERT_GT(body.size(), 40 * kReadAheadBytes);
+  Reply first = Upload(body);
+  ASSERT_EQ(first.status, 200) << first;
+  EXPECT_EQ(first.json["records"], 3100);
+  EXPECT_EQ(first.json["stored"], 3000);
+  EXPECT_EQ(first.json["duplicates"], 100);
+  EXPECT_EQ(first.json["rejected"], 0);
+  EXPECT_EQ(StoredEvents(), 3000u);
+
+  // Idempotency-Key replays compare the whole streamed body, its end included.
+  const std::string more = EventsCsv(3000, 3000);
+  Reply keyed = Upload(more, "text/csv", {{"Idempotency-Key", "big-1"}});
+  ASSERT_EQ(keyed.status, 200) << keyed;
+  EXPECT_EQ(keyed.json["stored"], 3000);
+  Reply replay = Upload(more, "text/csv", {{"Idempotency-Key", "big-1"}});
+  ASSERT_EQ(replay.status, 200) << replay;
+  EXPECT_EQ(replay.json["replayed"], true);
+  EXPECT_EQ(replay.json["batch_id"], keyed.json["batch_id"]);
+  Reply reused = Upload(more + EventRows(9000, 1), "text/csv", {{"Idempotency-Key", "big-1"}});
+  EXPECT_EQ(reused.status, 409) << reused;
+  EXPECT_EQ(reused.ErrorCode(), "idempotency_key_reused") << reused;
+  EXPECT_EQ(StoredEvents(), 6000u);
+}
+
+TEST_F(StreamedUploads, AChunkedUploadStreams) {
+  Reply reply = UploadChunked(EventsCsv(0, 3000));
+  ASSERT_EQ(reply.status, 200) << reply << reply.transport_error;
+  EXPECT_EQ(reply.json["records"], 3000);
+  EXPECT_EQ(reply.json["stored"], 3000);
+  EXPECT_EQ(StoredEvents(), 3000u);
+}
+
+TEST_F(StreamedUploads, GzipUploadsInflateAsTheyStream) {
+  std::string ndjson;
+  for (int i = 0; i < 3000; ++i) {
+    ndjson += "{\"event_id\": \"n" + std::to_string(i) + "\", \"email\": \"u" +
+              std::to_string(i % 50) +
+              "@example.com\", \"ts\": \"2026-05-04T10:00:00Z\", \"type\": \"click\", "
+              "\"channel\": \"tiktok\"}\n";
+  }
+  const std::string file = Gzip(ndjson);
+  ASSERT_GT(file.size(), kReadAheadBytes);
+  Reply zipped = Upload(file, "application/x-ndjson");
+  ASSERT_EQ(zipped.status, 200) << zipped;
+  EXPECT_EQ(zipped.json["stored"], 3000);
+
+  // The same kind of body sent with Content-Encoding: gzip is inflated by the transport.
+  Reply encoded = Upload(Gzip(EventsCsv(0, 3000)), "text/csv", {{"Content-Encoding", "gzip"}});
+  ASSERT_EQ(encoded.status, 200) << encoded;
+  EXPECT_EQ(encoded.json["stored"], 3000);
+  EXPECT_EQ(StoredEvents(), 6000u);
+}
+
+TEST_F(StreamedUploads, AnUploadOverTheIngestBoundIs413AndStoresNothing) {
+  // 6 000 rows: 360 KB, over the 256 KiB bound; the first 4 000 would fit.
+  const std::string body = EventsCsv(0, 6000);
+  ASSERT_GT(body.size(), kMaxIngestBytes);
+  const int64_t audit_before = server_.AuditCount();
+
+  Reply declared = Upload(body);  // Content-Length says so before any byte is read
+  EXPECT_EQ(declared.status, 413) << declared;
+  EXPECT_TRUE(declared.HasErrorEnvelope()) << declared;
+  EXPECT_EQ(declared.ErrorCode(), "payload_too_large") << declared;
+
+  Reply chunked = UploadChunked(body);  // found out while streaming, inside the batch
+  EXPECT_EQ(chunked.status, 413) << chunked << chunked.transport_error;
+  EXPECT_TRUE(chunked.HasErrorEnvelope()) << chunked;
+  EXPECT_EQ(chunked.ErrorCode(), "payload_too_large") << chunked;
+
+  EXPECT_EQ(StoredEvents(), 0u);
+  EXPECT_EQ(server_.AuditCount(), audit_before) << "no batch was recorded";
+  EXPECT_EQ(Delivery()["state"], "awaiting_first_delivery");
+  Reply fits = Upload(EventsCsv(0, 10));
+  EXPECT_EQ(fits.json["stored"], 10) << fits;
+}
+
+TEST_F(StreamedUploads, AnUploadWhoseFramingBreaksMidwayStoresNothing) {
+  // 100 KB of good rows in chunks, then a chunk header that is not hexadecimal: the batch had
+  // begun (the read-ahead is 4 KiB) and must roll back. (A client that half-closes its side
+  // gets no answer from cpp-httplib, so a broken frame stands for a cut-off upload here.)
+  const std::string rows = EventsCsv(0, 3000).substr(0, 100000);
+  std::string request = std::string("POST ") + kPath +
+                        " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + events_key_ +
+                        "\r\nContent-Type: text/csv\r\nTransfer-Encoding: chunked\r\n\r\n";
+  for (size_t offset = 0; offset < rows.size(); offset += 10000) {
+    std::string chunk = rows.substr(offset, 10000);
+    char size[16];
+    std::snprintf(size, sizeof(size), "%zx\r\n", chunk.size());
+    request += size + chunk + "\r\n";
+  }
+  request += "zz\r\n";
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  timeval timeout{30, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(server_.port()));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  ASSERT_EQ(::send(fd, request.data(), request.size(), MSG_NOSIGNAL),
+            static_cast<ssize_t>(request.size()));
+  std::string answer;
+  char buffer[4096];
+  for (ssize_t n; (n = ::recv(fd, buffer, sizeof(buffer), 0)) > 0;) {
+    answer.append(buffer, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  EXPECT_EQ(answer.rfind("HTTP/1.1 400", 0), 0u) << answer;
+  EXPECT_NE(answer.find("\"incomplete_body\""), std::string::npos) << answer;
+  EXPECT_EQ(StoredEvents(), 0u) << "the rows that arrived were rolled back with the batch";
+  EXPECT_EQ(Delivery()["state"], "awaiting_first_delivery");
 }
 
 }  // namespace

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `tutti attribution`: the heuristic models on a small events CSV with answers worked by hand,
 # credit by channel, partner and partner × channel, lookback options, standard input, names that
-# need CSV quoting, and the errors: a bad record (exit 1, one line naming line and column), a
+# need CSV quoting, the same events as NDJSON (from a file and from standard input), and the
+# errors: a bad record in CSV or NDJSON (exit 1, one line naming line and column or key), a
 # missing file (exit 1), time_decay on a path file (exit 1) and usage errors (exit 2).
 # run_capture sets NAME_out, NAME_err and NAME_rc through printf -v, which shellcheck cannot see.
 # shellcheck disable=SC2154
@@ -85,6 +86,32 @@ run_capture stdin "$tutti" attribution --events - --model linear --threads 1 <ev
 [[ "$stdin_rc" == 0 ]] || fail "--events - exited $stdin_rc: $stdin_err"
 expect_contains "$stdin_out" "social,1.000000,75.000000" "--events -"
 
+# The same events as NDJSON, told from CSV by their first byte: the same table, from a file and
+# from standard input after blank lines. Keys in another order, ts as epoch milliseconds, a
+# blank line and a spend on a touchpoint change nothing.
+cat >events.ndjson <<'EOF'
+{"event_id":"e01","user_key":"alice","ts":"2026-06-01T09:00:00Z","partner":"streamco","channel":"social","type":"impression"}
+{"event_id":"e02","user_key":"alice","ts":"2026-06-01T10:00:00Z","partner":"acme","channel":"search","type":"click","value":0.4}
+{"type":"conversion","value":100,"event_id":"e03","user_key":"alice","ts":"2026-06-01T12:00:00Z","partner":"acme","channel":"web"}
+{"event_id":"e04","user_key":"bob","ts":1780300800000,"partner":"streamco","channel":"social","type":"click","value":null}
+
+{"event_id":"e05","user_key":"bob","ts":"2026-06-02T08:00:00Z","partner":"streamco","channel":"video","type":"impression"}
+{"event_id":"e06","user_key":"bob","ts":"2026-06-02T09:00:00Z","partner":"acme","channel":"web","type":"conversion","value":50}
+{"event_id":"e07","user_key":"carol","ts":"2026-06-03T09:00:00Z","type":"conversion","value":20}
+{"event_id":"e08","user_key":"dave","ts":"2026-06-03T09:00:00Z","partner":"acme","channel":"search","type":"click"}
+EOF
+linear_by_channel="channel,conversions,revenue
+(direct),1.000000,20.000000
+search,0.500000,50.000000
+social,1.000000,75.000000
+video,0.500000,25.000000"
+expect_table "NDJSON, linear by channel" "$linear_by_channel" --events events.ndjson --model linear
+run_capture ndjson_stdin "$tutti" attribution --events - --model linear \
+  < <(printf '\n  \r\n' && cat events.ndjson)
+[[ "$ndjson_stdin_rc" == 0 ]] || fail "NDJSON on --events - exited $ndjson_stdin_rc: $ndjson_stdin_err"
+[[ "$ndjson_stdin_out" == "$linear_by_channel" ]] || fail "NDJSON on --events -: got
+$ndjson_stdin_out"
+
 # Names with commas and quotes come out quoted, and sort by partner, then channel.
 cat >quoted.csv <<'EOF'
 event_id,user_key,ts,partner,channel,type,value
@@ -109,6 +136,20 @@ expect_one_error_line bad "a bad record"
 [[ -z "$bad_out" ]] || fail "a bad record printed: $bad_out"
 expect_contains "$bad_err" "line 3: ts" "a bad record"
 expect_contains "$bad_err" "2 bad records" "a bad record"
+
+# A bad NDJSON line: the same one-line error, naming the line and the key (or "record" when the
+# line is not a JSON object).
+printf '%s\n' \
+  '{"event_id":"e1","user_key":"u","ts":"2026-06-01T09:00:00Z","partner":"p","channel":"c","type":"click"}' \
+  '{"event_id":"e2","user_key":"u","ts":"2026-06-01T10:00:00Z","type":"conversion","value":"12"}' \
+  '{"event_id":"e3","user_key":"u","ts":"2026-06-01T11:00:00Z",' >bad.ndjson
+run_capture bad_ndjson "$tutti" attribution --events bad.ndjson --model last
+expect_one_error_line bad_ndjson "a bad NDJSON line"
+[[ "$bad_ndjson_rc" == 1 ]] || fail "a bad NDJSON line exited $bad_ndjson_rc, expected 1"
+[[ -z "$bad_ndjson_out" ]] || fail "a bad NDJSON line printed: $bad_ndjson_out"
+expect_contains "$bad_ndjson_err" "line 2: value" "a bad NDJSON line"
+expect_contains "$bad_ndjson_err" "expected a JSON number" "a bad NDJSON line"
+expect_contains "$bad_ndjson_err" "2 bad records" "a bad NDJSON line"
 
 run_capture missing "$tutti" attribution --events no-such-file.csv --model last
 expect_one_error_line missing "a missing file"
@@ -142,7 +183,7 @@ done
 run_capture help "$tutti" attribution --help
 [[ "$help_rc" == 0 ]] || fail "attribution --help exited $help_rc"
 for word in --events --paths --model --by --click-lookback --view-lookback --half-life --order \
-  --threads event_id,user_key,ts,partner,channel,type,value docs/attribution.md; do
+  --threads event_id,user_key,ts,partner,channel,type,value NDJSON docs/attribution.md; do
   expect_contains "$help_out" "$word" "attribution --help"
 done
 

@@ -1441,38 +1441,43 @@ TEST_P(StoreContract, IngestBatchesStoreEachEventOnceCommitWholeAndReplayKeys) {
   DataContractRecord c = Must(store_->PutDataContract(w.activation.id, w.p1.id, "streamco-events",
                                                       kContractDocument, w.as_owner, Allow),
                               "PutDataContract");
-  std::vector<EventDisposition> seen;
+  int puts = 0;
+  std::vector<IngestCounts> seen;
   auto produce = [&](std::vector<StoredEvent> events) {
-    return [&seen, events](const EventSink& sink) -> Result<Json> {
+    return [&puts, &seen, events](EventSink& sink) -> Result<Json> {
       for (const StoredEvent& e : events) {
-        TUTTI_ASSIGN_OR_RETURN(EventDisposition d, sink(e));
-        seen.push_back(d);
+        TUTTI_RETURN_IF_ERROR(sink.Put(e));
+        ++puts;
       }
+      TUTTI_ASSIGN_OR_RETURN(IngestCounts counts, sink.Flush());
+      seen.push_back(counts);
       return Json{{"records", events.size()}};
     };
   };
+  auto digest = [](std::string hash) { return [hash]() -> Result<std::string> { return hash; }; };
   IngestOutcome first = Must(
-      store_->IngestBatch(c, std::string("key-1"), "hash-1", w.as_owner,
+      store_->IngestBatch(c, std::string("key-1"), digest("hash-1"), w.as_owner,
                           produce({Event("e1", "k1", 1000), Event("e2", "k1", 2000, "conversion"),
                                    Event("e1", "k1", 1000)})),
       "IngestBatch");
   EXPECT_FALSE(first.replayed);
-  EXPECT_EQ(seen,
-            (std::vector<EventDisposition>{EventDisposition::kStored, EventDisposition::kStored,
-                                           EventDisposition::kDuplicate}));
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].stored, 2);
+  EXPECT_EQ(seen[0].duplicates, 1) << "e1 twice in one batch is stored once";
+  EXPECT_EQ(seen[0].erased, 0);
   EXPECT_EQ(LastAudit().entity_type, "ingest_batch");
   EXPECT_FALSE(
       Must(store_->FindDataContract(w.p1.id, "streamco-events"), "Find").last_delivery_at.empty());
 
-  seen.clear();
-  IngestOutcome replay = Must(store_->IngestBatch(c, std::string("key-1"), "hash-1", w.as_owner,
-                                                  produce({Event("e3", "k1", 3000)})),
+  puts = 0;
+  IngestOutcome replay = Must(store_->IngestBatch(c, std::string("key-1"), digest("hash-1"),
+                                                  w.as_owner, produce({Event("e3", "k1", 3000)})),
                               "replay");
   EXPECT_TRUE(replay.replayed);
   EXPECT_EQ(replay.batch_id, first.batch_id);
-  EXPECT_TRUE(seen.empty()) << "a replay reads nothing";
+  EXPECT_EQ(puts, 0) << "a replay reads nothing";
   EXPECT_EQ(store_
-                ->IngestBatch(c, std::string("key-1"), "hash-2", w.as_owner,
+                ->IngestBatch(c, std::string("key-1"), digest("hash-2"), w.as_owner,
                               produce({Event("e3", "k1", 3000)}))
                 .status()
                 .reason(),
@@ -1481,8 +1486,9 @@ TEST_P(StoreContract, IngestBatchesStoreEachEventOnceCommitWholeAndReplayKeys) {
   // A batch that fails half-way leaves nothing: not its first events, not its batch record.
   int64_t audit_before = AuditCount();
   Result<IngestOutcome> failed = store_->IngestBatch(
-      c, std::nullopt, "hash-3", w.as_owner, [](const EventSink& sink) -> Result<Json> {
-        TUTTI_RETURN_IF_ERROR(sink(Event("e4", "k2", 4000)).status());
+      c, std::nullopt, digest("hash-3"), w.as_owner, [](EventSink& sink) -> Result<Json> {
+        TUTTI_RETURN_IF_ERROR(sink.Put(Event("e4", "k2", 4000)));
+        TUTTI_RETURN_IF_ERROR(sink.Flush().status());  // written, and still rolled back
         return InvalidArgument("the stream broke", "body", "corrupt_gzip");
       });
   EXPECT_EQ(failed.status().reason(), "corrupt_gzip");
@@ -1505,17 +1511,16 @@ TEST_P(StoreContract, OptOutsAreExcludedAndErasedKeysAreGoneForGood) {
   StoredEvent opted = Event("e3", "k3", 3000);
   opted.gpc = true;  // Global Privacy Control: an opt-out of sharing
   auto store_events = [&](std::vector<StoredEvent> events) {
-    return Must(store_->IngestBatch(c, std::nullopt, "h", w.as_owner,
-                                    [events](const EventSink& sink) -> Result<Json> {
-                                      Json dispositions = Json::array();
-                                      for (const StoredEvent& e : events) {
-                                        TUTTI_ASSIGN_OR_RETURN(EventDisposition d, sink(e));
-                                        dispositions.push_back(static_cast<int>(d));
-                                      }
-                                      return Json{{"dispositions", dispositions}};
-                                    }),
+    return Must(store_->IngestBatch(
+                    c, std::nullopt, []() -> Result<std::string> { return std::string("h"); },
+                    w.as_owner,
+                    [events](EventSink& sink) -> Result<Json> {
+                      for (const StoredEvent& e : events) TUTTI_RETURN_IF_ERROR(sink.Put(e));
+                      TUTTI_ASSIGN_OR_RETURN(IngestCounts counts, sink.Flush());
+                      return Json{{"stored", counts.stored}, {"erased", counts.erased}};
+                    }),
                 "IngestBatch")
-        .report["dispositions"];
+        .report;
   };
   store_events({Event("e1", "k1", 1000), Event("e2", "k2", 2000), opted});
   Status consent =
@@ -1541,9 +1546,90 @@ TEST_P(StoreContract, OptOutsAreExcludedAndErasedKeysAreGoneForGood) {
   EXPECT_EQ(erasure.after.value_or("").find("\"k2\""), std::string::npos);
   EXPECT_EQ(keys({}), (std::set<std::string>{"k1", "k3"}));
   Json again = store_events({Event("e9", "k2", 9000)});
-  EXPECT_EQ(again, Json::array({static_cast<int>(EventDisposition::kErased)}));
+  EXPECT_EQ(again, (Json{{"stored", 0}, {"erased", 1}}));
   EXPECT_EQ(keys({}), (std::set<std::string>{"k1", "k3"})) << "an erased key never comes back";
   EXPECT_TRUE(Must(store_->ListConsents("k2"), "ListConsents").empty());
+  ExpectChainVerifies();
+}
+
+TEST_P(StoreContract, IngestBatchesLargerThanOneStatementCountEachEventOnce) {
+  World w = MakeWorld();
+  DataContractRecord c = Must(store_->PutDataContract(w.activation.id, w.p1.id, "streamco-events",
+                                                      kContractDocument, w.as_owner, Allow),
+                              "PutDataContract");
+  auto id = [](int n) { return "e" + std::to_string(n); };
+  auto with_consent = [](StoredEvent e, bool granted) {
+    e.consent = granted;
+    return e;
+  };
+  auto ingest = [&](const std::function<Status(EventSink&)>& put) {
+    return store_->IngestBatch(
+        c, std::nullopt, []() -> Result<std::string> { return std::string("h"); }, w.as_owner,
+        [&put](EventSink& sink) -> Result<Json> {
+          TUTTI_RETURN_IF_ERROR(put(sink));
+          TUTTI_ASSIGN_OR_RETURN(IngestCounts counts, sink.Flush());
+          return Json{{"stored", counts.stored}, {"duplicates", counts.duplicates}};
+        });
+  };
+  auto stored_ids = [&] {
+    std::set<std::string> ids;
+    EXPECT_TRUE(
+        store_
+            ->ForEachEvent(w.activation.id, {}, [&](const EventRow& e) { ids.insert(e.event_id); })
+            .ok());
+    return ids;
+  };
+
+  // 1 000 new ids, then e600 again right away (a duplicate among rows not yet written), then
+  // e0…e299 again (duplicates of rows already written): 1 000 stored, 301 duplicates.
+  // k7 consents, then withdraws in the same batch; k8 withdraws, then consents 1 000 events
+  // later: the last word holds for each.
+  IngestOutcome first = Must(ingest([&](EventSink& sink) -> Status {
+                               for (int i = 0; i < 1000; ++i) {
+                                 StoredEvent e = Event(id(i), "k" + std::to_string(i % 10), i);
+                                 if (i == 7) e = with_consent(e, true);
+                                 if (i == 8) e = with_consent(e, false);
+                                 if (i == 17) e = with_consent(e, false);
+                                 TUTTI_RETURN_IF_ERROR(sink.Put(e));
+                               }
+                               TUTTI_RETURN_IF_ERROR(sink.Put(Event(id(600), "k0", 600)));
+                               for (int i = 0; i < 300; ++i) {
+                                 StoredEvent e = Event(id(i), "k" + std::to_string(i % 10), i);
+                                 if (i == 298) e = with_consent(e, true);
+                                 TUTTI_RETURN_IF_ERROR(sink.Put(e));
+                               }
+                               return OkStatus();
+                             }),
+                             "IngestBatch");
+  EXPECT_EQ(first.report, (Json{{"stored", 1000}, {"duplicates", 301}}));
+  EXPECT_EQ(stored_ids().size(), 1000u);
+  auto measurement_consent = [&](const std::string& key) -> std::optional<bool> {
+    for (const ConsentRecord& r : Must(store_->ListConsents(key), "ListConsents")) {
+      if (r.purpose == "measurement") return r.granted;
+    }
+    return std::nullopt;
+  };
+  EXPECT_EQ(measurement_consent("k7"), std::optional<bool>(false));
+  EXPECT_EQ(measurement_consent("k8"), std::optional<bool>(true));
+  EXPECT_EQ(measurement_consent("k9"), std::nullopt);
+
+  IngestOutcome second = Must(ingest([&](EventSink& sink) -> Status {
+                                TUTTI_RETURN_IF_ERROR(sink.Put(Event(id(999), "k9", 999)));
+                                return sink.Put(Event(id(1000), "k0", 1000));
+                              }),
+                              "second IngestBatch");
+  EXPECT_EQ(second.report, (Json{{"stored", 1}, {"duplicates", 1}}));
+
+  // A batch that fails after several statements were written leaves none of their rows.
+  Result<IngestOutcome> failed = store_->IngestBatch(
+      c, std::nullopt, []() -> Result<std::string> { return std::string("h"); }, w.as_owner,
+      [&](EventSink& sink) -> Result<Json> {
+        for (int i = 2000; i < 3100; ++i) TUTTI_RETURN_IF_ERROR(sink.Put(Event(id(i), "k1", i)));
+        return Status(StatusCode::kUnavailable, "the upload was cut off", "body",
+                      "incomplete_body");
+      });
+  EXPECT_EQ(failed.status().reason(), "incomplete_body");
+  EXPECT_EQ(stored_ids().size(), 1001u);
   ExpectChainVerifies();
 }
 

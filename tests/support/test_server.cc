@@ -308,6 +308,11 @@ Status TestServer::Start() {
   config.port = 0;
   config.web_root = (dir_ / "web").string();  // no UI needed; keeps the source tree out of it
   config.identifier_secret = std::string(kIdentifierSecret);
+  config.min_aggregate_users = options_.min_aggregate_users;
+  config.max_upload_bytes = options_.max_upload_bytes;
+  config.max_ingest_bytes = options_.max_ingest_bytes;
+  config.data_dir = data_dir().string();
+  config.max_asset_bytes = options_.max_asset_bytes;
   server_ = std::make_unique<http::Server>(*store_, *auth_, config);
   TUTTI_ASSIGN_OR_RETURN(port_, server_->Bind());
   thread_ = std::thread([this] { serve_status_ = server_->Serve(); });

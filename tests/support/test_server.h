@@ -115,6 +115,14 @@ class HttpClient {
 struct TestServerOptions {
   Backend backend = Backend::kSqlite;
   bool seed_demo = true;
+  // k-anonymity threshold; 1 shows every cell, so that tests with a handful of users read their
+  // credits (the suppression tests raise it).
+  size_t min_aggregate_users = 1;
+  // Body bounds of the server; the defaults are `tutti serve`'s.
+  size_t max_upload_bytes = http::ServerConfig{}.max_upload_bytes;
+  uint64_t max_ingest_bytes = http::ServerConfig{}.max_ingest_bytes;
+  // Asset uploads; their files go to data_dir() (a "data" folder in the fixture's directory).
+  uint64_t max_asset_bytes = http::ServerConfig{}.max_asset_bytes;
 };
 
 // Ids of the seeded demo world, read from the store after seeding.
@@ -154,6 +162,8 @@ class TestServer {
   storage::Store& store() { return *store_; }
   ManualClock& clock() { return clock_; }
   const std::string& database_url() const { return database_url_; }
+  // The server's data directory (asset files under blobs/).
+  std::filesystem::path data_dir() const { return dir_ / "data"; }
   const DemoWorld& demo() const { return demo_; }
   const std::vector<http::Route>& routes() const { return server_->routes(); }
 

@@ -55,6 +55,15 @@ TEST(EventsCsv, ReadsEveryColumn) {
   EXPECT_EQ(t.value[1], 19.99);
 }
 
+TEST(EventsCsv, KeepsATouchpointsSpend) {
+  const EventsCsv parsed = ParseOk(std::string(kHeader) +
+                                   "e1,u,2026-06-01T13:00:00Z,acme,search,click,0.35\n"
+                                   "e2,u,2026-06-01T13:00:00Z,acme,search,impression,\n"
+                                   "e3,u,2026-06-01T13:00:00Z,acme,search,engagement,-1\n");
+  EXPECT_EQ(parsed.events.value, (std::vector<double>{0.35, 0}));
+  EXPECT_EQ(Errors(parsed), (std::vector<std::string>{"4:value"}));
+}
+
 TEST(EventsCsv, AcceptsEveryTimestampForm) {
   const EventsCsv parsed = ParseOk(std::string(kHeader) +
                                    "a,u,2026-06-01T13:00:00Z,p,c,click,\n"

@@ -46,7 +46,9 @@ std::vector<Event> RandomEvents(uint64_t seed, int users, int events) {
     out.push_back({"ev" + std::to_string(rng() % 100000), "user" + std::to_string(user(rng)),
                    int64_t{grid(rng)} * (kDayMs / 96), "partner" + std::to_string(partner(rng)),
                    "ch" + std::to_string(channel(rng)), event_type,
-                   event_type == EventType::kConversion ? std::round(value(rng) * 100) / 100 : 0});
+                   // Revenue on conversions, spend (cents to 2) on touchpoints.
+                   event_type == EventType::kConversion ? std::round(value(rng) * 100) / 100
+                                                        : std::round(value(rng)) / 100});
   }
   return out;
 }
@@ -210,11 +212,13 @@ TEST(AttributionProperties, ResultsDoNotDependOnTheNumberOfThreads) {
   const EventTable table = Table(events);
   JourneyOptions one;
   one.threads = 1;
+  one.with_spend = true;
   Result<Journeys> single = BuildJourneys(table, one);
   ASSERT_TRUE(single.ok());
   for (int threads : {2, 3, 8}) {
     JourneyOptions options;
     options.threads = threads;
+    options.with_spend = true;
     Result<Journeys> multi = BuildJourneys(table, options);
     ASSERT_TRUE(multi.ok());
     EXPECT_EQ(multi->offsets, single->offsets) << threads;
@@ -223,6 +227,9 @@ TEST(AttributionProperties, ResultsDoNotDependOnTheNumberOfThreads) {
     EXPECT_EQ(multi->value, single->value) << threads;
     EXPECT_EQ(multi->nulls, single->nulls) << threads;
     EXPECT_EQ(multi->partner_count, single->partner_count) << threads;
+    EXPECT_EQ(multi->user, single->user) << threads;
+    EXPECT_EQ(multi->spend, single->spend) << threads;
+    EXPECT_EQ(multi->key_spend, single->key_spend) << threads;
     for (Model model : kHeuristics) {
       ModelOptions a, b;
       a.model = b.model = model;

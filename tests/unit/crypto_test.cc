@@ -21,6 +21,21 @@ TEST(Sha256, MatchesFips180Vectors) {
   EXPECT_EQ(Sha256("abc").size(), 32u);
 }
 
+TEST(Sha256Stream, PiecesGiveTheFips180DigestOfTheWhole) {
+  Sha256Stream abc;
+  abc.Update("a");
+  abc.Update("");
+  abc.Update("bc");
+  EXPECT_EQ(Hex(abc.Finish()), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  Sha256Stream two_blocks;  // the 56-byte vector (two blocks once padded), in uneven pieces
+  two_blocks.Update("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmno");
+  two_blocks.Update("mnopnopq");
+  EXPECT_EQ(Hex(two_blocks.Finish()),
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+  EXPECT_EQ(Hex(Sha256Stream().Finish()),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+}
+
 TEST(HmacSha256, MatchesRfc4231TestCase1) {
   EXPECT_EQ(Hex(HmacSha256(std::string(20, '\x0b'), "Hi There")),
             "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");

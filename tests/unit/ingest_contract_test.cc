@@ -159,7 +159,7 @@ TEST(ValidateRecord, JsonValuesMustHaveTheirTypeWhileCsvTextIsParsed) {
   DataContract c = Contract();
   RawRecord json;
   json.fields = Json::parse(R"({"id": "e-3", "email": "a@b.example", "at": "2026-06-01T13:00:00Z",
-      "kind": "tap", "campaign": "summer", "revenue": "49.90"})");
+      "kind": "purchase", "campaign": "summer", "revenue": "49.90"})");
   auto refused = ValidateRecord(c, json, kSecret);
   ASSERT_TRUE(std::holds_alternative<std::vector<FieldError>>(refused));
   EXPECT_EQ(std::get<std::vector<FieldError>>(refused)[0].field, "revenue");
@@ -167,8 +167,52 @@ TEST(ValidateRecord, JsonValuesMustHaveTheirTypeWhileCsvTextIsParsed) {
   json.fields["opted_in"] = false;
   auto accepted = ValidateRecord(c, json, kSecret);
   ASSERT_TRUE(std::holds_alternative<ValidEvent>(accepted));
-  EXPECT_EQ(std::get<ValidEvent>(accepted).event_type, "click");
+  EXPECT_EQ(std::get<ValidEvent>(accepted).event_type, "conversion");
   EXPECT_EQ(std::get<ValidEvent>(accepted).consent, false);
+}
+
+TEST(ValidateRecord, ReadsRevenueOnConversionsAndSpendOnTouchpoints) {
+  Json document = StreamcoContract();
+  document["fields"].push_back(Json::parse(
+      R"({"name": "cost", "type": "number", "privacy": "aggregate", "role": "value",
+          "metric": "spend"})"));
+  Result<DataContract> c = ParseContract(document);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  auto record = [&](const char* kind, const char* revenue, const char* cost) {
+    RawRecord r = Csv({{"id", "e-9"},
+                       {"email", "a@b.example"},
+                       {"at", "2026-06-01T13:00:00Z"},
+                       {"kind", kind},
+                       {"campaign", "summer"}});
+    if (revenue != nullptr) r.fields["revenue"] = revenue;
+    if (cost != nullptr) r.fields["cost"] = cost;
+    return ValidateRecord(*c, r, kSecret);
+  };
+  auto value_of = [](const auto& result) {
+    EXPECT_TRUE(std::holds_alternative<ValidEvent>(result));
+    return std::holds_alternative<ValidEvent>(result) ? std::get<ValidEvent>(result).value : -1.0;
+  };
+  EXPECT_DOUBLE_EQ(value_of(record("view", nullptr, "0.004")), 0.004) << "an impression's cost";
+  EXPECT_DOUBLE_EQ(value_of(record("purchase", "49.90", "0")), 49.90) << "a conversion's revenue";
+  EXPECT_DOUBLE_EQ(value_of(record("tap", "0", "0.35")), 0.35) << "a zero revenue is no revenue";
+
+  auto reason_of = [](const auto& result) {
+    EXPECT_TRUE(std::holds_alternative<std::vector<FieldError>>(result));
+    if (!std::holds_alternative<std::vector<FieldError>>(result)) return std::string();
+    const FieldError& e = std::get<std::vector<FieldError>>(result).at(0);
+    return e.field + ":" + e.reason;
+  };
+  EXPECT_EQ(reason_of(record("view", "12", nullptr)), "revenue:metric_mismatch")
+      << "revenue on an impression would be counted as nothing, so it is refused";
+  EXPECT_EQ(reason_of(record("purchase", "12", "3")), "cost:metric_mismatch");
+
+  document["fields"].push_back(Json::parse(
+      R"({"name": "cost2", "type": "number", "privacy": "aggregate", "role": "value",
+          "metric": "spend"})"));
+  Result<DataContract> twice = ParseContract(document);
+  ASSERT_FALSE(twice.ok());
+  EXPECT_EQ(twice.status().field(), "fields[11].metric");
+  EXPECT_EQ(twice.status().reason(), "duplicate_role");
 }
 
 TEST(ValidateRecord, RefusesInvalidUtf8AndOverlongValues) {

@@ -1,17 +1,21 @@
 // End-to-end tests of the measurement tab (C5–C7): partner data feeds with their contracts and
-// delivery status, and attribution by several models side by side, on "Summer Splash 2026".
-// The demo has no measurement data, so StreamCo registers a contract and uploads events through
-// the API first. Every run uses its own users and event ids, so repeated runs on one server add
-// journeys without changing earlier ones: expected credit is the server's credit before the
-// upload plus this run's. Nothing else reads measurement data, so it stays (as a partner's real
-// uploads would). Late feeds need the server's clock to move: measurement.test.ts covers the banner.
+// delivery status, and attribution by several models side by side with spend, CPA, ROAS and the
+// solo vs co-branded comparison, on "Summer Splash 2026" (which `tutti demo` seeds with thousands
+// of people's events) and on an activation of this run's own. StreamCo registers a contract and
+// uploads events through the API. Every run uses its own users, event ids and feed names, so
+// repeated runs on one server add journeys without changing earlier ones: on the demo, expected
+// credit is the server's credit before the upload plus this run's, asserted only where the demo's
+// crowd keeps the cell above k; exact figures, and cells withheld for having fewer than k people
+// behind them, are asserted on the run's own activation. Nothing else reads measurement data, so
+// it stays (as a partner's real uploads would). Late feeds need the server's clock to move:
+// measurement.test.ts covers the banner.
 
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { formatCredit, MODEL_INFO, MODELS, privacyInfo } from '../src/measurement.ts';
-import type { AttributionResponse, CreditKey, FeedContract } from '../src/types.ts';
+import { formatAmount, formatCount, formatCredit, formatRoas, hiddenText, MODEL_INFO, MODELS, privacyInfo, UNKNOWN_BECAUSE } from '../src/measurement.ts';
+import type { AttributionModel, AttributionResponse, CreditKey, CreditRow, FeedContract, PartnerMixRow } from '../src/types.ts';
 import { call, demoActivationId, tokenFor } from './api.ts';
-import { eventually, launchBrowser, logIn, newSession, screenshot, text, url, type Session } from './browser.ts';
+import { eventually, launchBrowser, logIn, newSession, RESULTS_DIR, screenshot, text, url, type Session } from './browser.ts';
 import { USERS } from './env.ts';
 
 let browser: Browser;
@@ -57,17 +61,73 @@ const CSV = [
   `${run}-b2,bob.${run}@example.com,2026-05-04T09:00:00Z,purchase,,50,`,
   `${run}-c1,cy.${run}@example.com,2026-05-04T10:00:00Z,purchase,,10,`,
 ].join('\n');
-const ADDED_LAST_TOUCH: Record<string, { conversions: number; revenue: number }> = {
-  youtube: { conversions: 2, revenue: 150 },
-  search: { conversions: 0, revenue: 0 },
-  '(direct)': { conversions: 1, revenue: 10 },
-};
+// Ana: search click, then a youtube impression 12 h before her 100 purchase. Bob: youtube click,
+// then a 50 purchase. Cy: a 10 purchase without any touch (direct). Last touch: youtube 2 (150),
+// (direct) 1 (10), search 0. On the demo activation only youtube's share of that is asserted: it is
+// a channel the demo's thousands of people use too, so it is never withheld, while this run's
+// lone search and direct users may be (fewer than k people), or withheld as the complement of one.
+const ADDED_YOUTUBE_LAST_TOUCH = { conversions: 2, revenue: 150 };
 
-async function lastTouch(by: CreditKey): Promise<Map<string, { conversions: number; revenue: number }>> {
-  const r = await call<AttributionResponse>(ownerToken, 'GET', `/activations/${activationId}/attribution?model=last&by=${by}`);
-  expect(r.status).toBe(200);
-  return new Map((r.body.results.last ?? []).map((x) => [x.key, { conversions: x.conversions, revenue: x.revenue }]));
+// A fresh activation where StreamCo is the only partner sending data, so every figure is this
+// run's: the same three people plus Dan, who sees one youtube impression and never buys, and
+// what each touch cost. Last touch: youtube 2 conversions, 150 revenue; search 0; (direct) 1, 10.
+// Spend: youtube 1.50 + 2.50 + 1.00 = 5.00 (Dan's impression counts: it was paid for), search
+// 3.00. CPA youtube 5.00 / 2 = 2.50, ROAS 150 / 5.00 = 30; search has no conversion to divide its
+// spend by, and a ROAS of 0 / 3.00 = 0. First touch: search 1 (100): CPA 3.00, ROAS 33.33;
+// youtube 1 (50): CPA 5.00, ROAS 10. Both channels are only StreamCo's, so StreamCo sees them in
+// full; (direct) has no touches, so it is shared and, behind one person, withheld, and with it the
+// total (it would give (direct) away) and every journey group.
+const OWN_FEED = `sc-e2e-${run}`;
+const SPEND_CONTRACT = {
+  cadence: '24h',
+  max_delay: '6h',
+  fields: [
+    { name: 'event_id', type: 'string', privacy: 'pseudonymous', role: 'event_id' },
+    { name: 'user', type: 'string', privacy: 'pseudonymous', role: 'user_key' },
+    { name: 'ts', type: 'timestamp', privacy: 'aggregate', role: 'timestamp' },
+    {
+      name: 'type',
+      type: 'enum',
+      values: ['view', 'click', 'purchase'],
+      privacy: 'aggregate',
+      role: 'event_type',
+      event_types: { view: 'impression', purchase: 'conversion' },
+    },
+    { name: 'channel', type: 'string', privacy: 'aggregate', role: 'channel' },
+    { name: 'cost', type: 'number', privacy: 'aggregate', role: 'value', metric: 'spend' },
+    { name: 'revenue', type: 'number', privacy: 'aggregate', role: 'value', metric: 'revenue' },
+  ],
+};
+const SPEND_CSV = [
+  'event_id,user,ts,type,channel,cost,revenue',
+  `${run}-a1,ana-${run},2026-05-03T08:00:00Z,click,search,3.00,`,
+  `${run}-a2,ana-${run},2026-05-03T20:00:00Z,view,youtube,1.50,`,
+  `${run}-a3,ana-${run},2026-05-04T08:00:00Z,purchase,,,100`,
+  `${run}-b1,bob-${run},2026-05-03T09:00:00Z,click,youtube,2.50,`,
+  `${run}-b2,bob-${run},2026-05-04T09:00:00Z,purchase,,,50`,
+  `${run}-c1,cy-${run},2026-05-04T10:00:00Z,purchase,,,10`,
+  `${run}-d1,dan-${run},2026-05-04T11:00:00Z,view,youtube,1.00,`,
+].join('\n');
+
+type ShownRow = Extract<CreditRow, { users: number }>;
+
+/** The rows of one model, by key, as `token`'s user gets them from the API. */
+async function creditRows(token: string, id: string, model: AttributionModel, by: CreditKey): Promise<Map<string, CreditRow>> {
+  const r = await call<AttributionResponse>(token, 'GET', `/activations/${id}/attribution?model=${model}&by=${by}`);
+  expect(r.status, JSON.stringify(r.body)).toBe(200);
+  return new Map((r.body.results[model] ?? []).map((x) => [x.key, x]));
 }
+
+/** A row that must be shown (a big demo cell, or the caller's own). */
+function shownRow(rows: Map<string, CreditRow>, key: string): ShownRow {
+  const row = rows.get(key);
+  expect(row, `a row for ${key}`).toBeTruthy();
+  expect(row!.suppressed, `${key} withheld`).toBeFalsy();
+  return row as ShownRow;
+}
+
+/** Cells with a number, which the chart draws as bars (withheld ones it leaves out). */
+const shownCells = (body: AttributionResponse) => Object.values(body.results).flatMap((rows) => rows.filter((r) => !r.suppressed)).length;
 
 async function session(user: { email: string; password: string }): Promise<Session> {
   const s = await newSession(browser);
@@ -80,21 +140,38 @@ async function session(user: { email: string; password: string }): Promise<Sessi
 const measurementPath = (id = activationId, q = '') => `/activations/${encodeURIComponent(id)}/measurement${q}`;
 
 /** Opens the tab afresh and waits for the attribution the page itself asked for. */
-async function openMeasurement(page: Page, q = ''): Promise<AttributionResponse> {
+async function openMeasurement(page: Page, q = '', id = activationId): Promise<AttributionResponse> {
   await page.goto('about:blank');
   const resp = page.waitForResponse((r) => r.url().includes('/attribution?') && r.request().method() === 'GET' && r.status() === 200);
-  await page.goto(url(measurementPath(activationId, q)));
+  await page.goto(url(measurementPath(id, q)));
   const body = (await (await resp).json()) as AttributionResponse;
   await page.getByTestId('attribution-table').waitFor();
   return body;
 }
 
-/** The table's cell of a key under a model, as shown. */
+/** The table's cell of a key under a model (or the spend column), as shown. */
 const cell = (page: Page, key: string, model: string) => page.locator(`[data-testid="credit-row"][data-key="${key}"] td[data-model="${model}"]`);
+const spendCell = (page: Page, key: string) => page.locator(`[data-testid="credit-row"][data-key="${key}"] td[data-col="spend"]`);
+/** A figure of the solo vs co-branded panel. */
+const mixCell = (page: Page, figure: string, group: string) => page.locator(`[data-testid="partner-mix-table"] tr[data-figure-row="${figure}"] td[data-group="${group}"]`);
 
-let baseline = new Map<string, { conversions: number; revenue: number }>();
-let baselinePartner = new Map<string, { conversions: number; revenue: number }>();
+/** A full-page screenshot at phone width (390 px), then back to the desktop viewport. */
+async function phoneScreenshot(page: Page, name: string): Promise<void> {
+  const desktop = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  try {
+    // Nothing may be wider than the phone except inside the scrolling table boxes.
+    await eventually(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await screenshot(page, name);
+  } finally {
+    if (desktop) await page.setViewportSize(desktop);
+  }
+}
+
+let baseline = new Map<string, CreditRow>();
+let baselinePartner = new Map<string, CreditRow>();
 let contractVersion = 0;
+const CURRENCY = 'EUR'; // the demo activation's budget
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -119,8 +196,8 @@ describe('measurement', () => {
   let owner: Session;
 
   it('StreamCo registers its feed’s contract and uploads events through the API', async () => {
-    baseline = await lastTouch('channel');
-    baselinePartner = await lastTouch('partner');
+    baseline = await creditRows(ownerToken, activationId, 'last', 'channel');
+    baselinePartner = await creditRows(ownerToken, activationId, 'last', 'partner');
     const put = await call<FeedContract>(samToken, 'PUT', `/activations/${activationId}/contracts/${FEED}`, { contract: CONTRACT });
     expect([200, 201], JSON.stringify(put.body)).toContain(put.status);
     contractVersion = put.body.version;
@@ -172,52 +249,89 @@ describe('measurement', () => {
     const body = await openMeasurement(page);
     expect(body.by).toBe('channel');
     expect(Object.keys(body.results).sort()).toEqual([...MODELS].sort());
-    // The table: one column per model, in order; last-touch credit as the upload implies.
+    // The table: the key, its spend, then one column per model, in order; youtube's last-touch
+    // credit grew by this run's two conversions.
     const heads = await page.getByTestId('attribution-table').locator('thead th[data-model]').evaluateAll((ths) => ths.map((t) => t.getAttribute('data-model')));
     expect(heads).toEqual([...MODELS]);
-    for (const [key, add] of Object.entries(ADDED_LAST_TOUCH)) {
-      const expected = (baseline.get(key)?.conversions ?? 0) + add.conversions;
-      expect(await text(cell(page, key, 'last')), `last touch, ${key}`).toBe(formatCredit(expected, false));
-    }
-    // Every key × model has a bar.
+    const youtubeBefore = shownRow(baseline, 'youtube');
+    const youtubeNow = shownRow(new Map(body.results.last!.map((r) => [r.key, r])), 'youtube');
+    expect(youtubeNow.conversions).toBeCloseTo(youtubeBefore.conversions + ADDED_YOUTUBE_LAST_TOUCH.conversions, 6);
+    expect(await text(cell(page, 'youtube', 'last'))).toBe(formatCredit(youtubeNow.conversions, false));
+    // The host sees every partner's spend, in the activation's currency; the uploaded touches
+    // cost nothing, so youtube's spend is the demo's alone.
+    expect(youtubeNow.spend).toBeGreaterThan(0);
+    expect(await text(spendCell(page, 'youtube'))).toBe(formatAmount(youtubeNow.spend!, CURRENCY));
+    // One row per key; a bar for every cell with a number (withheld ones are left out, and said so).
     const keys = await page.getByTestId('credit-row').count();
     expect(keys).toBe(new Set(Object.values(body.results).flatMap((rows) => rows.map((r) => r.key))).size);
-    expect(await page.getByTestId('bar').count()).toBe(keys * MODELS.length);
+    expect(await page.getByTestId('bar').count()).toBe(shownCells(body));
+    const withheld = keys * MODELS.length - shownCells(body);
+    if (withheld > 0) expect(await text(page.getByTestId('chart-gap-note'))).toContain(`${withheld} ${withheld === 1 ? 'cell' : 'cells'} with ${hiddenText(body.min_aggregate_users)}`);
+    else expect(await page.getByTestId('chart-gap-note').count()).toBe(0);
+    // The chart has a group for every key with at least one number.
+    const drawnKeys = new Set(Object.values(body.results).flatMap((rows) => rows.filter((r) => !r.suppressed).map((r) => r.key))).size;
+    expect(await page.getByTestId('bar-group').count()).toBe(drawnKeys);
     const svg = page.getByTestId('attribution-svg');
     expect(await svg.getAttribute('role')).toBe('img');
-    expect(await svg.getAttribute('aria-label')).toContain(`${keys} keys × 7 models`);
+    expect(await svg.getAttribute('aria-label')).toContain(`${drawnKeys} ${drawnKeys === 1 ? 'key' : 'keys'} × 7 models`);
     const bar = page.locator('[data-testid="bar"][data-key="youtube"][data-model="last"]');
-    expect(Number(await bar.getAttribute('data-value'))).toBeCloseTo((baseline.get('youtube')?.conversions ?? 0) + 2, 6);
-    // The summary counts at least this run's events and conversions.
+    expect(Number(await bar.getAttribute('data-value'))).toBeCloseTo(youtubeNow.conversions, 6);
+    // The summary: at least this run's events; the totals from the server's total.
     expect(Number((await text(page.locator('[data-stat="events"] dd'))).replace(/,/g, ''))).toBeGreaterThanOrEqual(6);
-    // Revenue instead of conversions.
+    expect(body.total.suppressed).toBeFalsy();
+    const total = body.total as Extract<AttributionResponse['total'], { users: number }>;
+    expect(await text(page.locator('[data-stat="revenue"] dd'))).toBe(formatAmount(total.revenue, CURRENCY));
+    expect(await text(page.locator('[data-stat="cpa"] dd'))).toBe(formatAmount(total.cpa!, CURRENCY));
+    // Revenue instead of conversions, in euros.
     await page.getByRole('button', { name: 'Revenue', exact: true }).click();
-    const youtubeRevenue = (baseline.get('youtube')?.revenue ?? 0) + ADDED_LAST_TOUCH.youtube!.revenue;
-    await eventually(() => text(cell(page, 'youtube', 'last'))).toBe(formatCredit(youtubeRevenue, false));
+    await eventually(() => text(cell(page, 'youtube', 'last'))).toBe(formatAmount(youtubeBefore.revenue + ADDED_YOUTUBE_LAST_TOUCH.revenue, CURRENCY));
     await screenshot(page, 'c5-02-attribution-by-channel');
+  });
+
+  it('the host compares solo with co-branded paths, CPA included', async () => {
+    const { page } = owner;
+    const body = await openMeasurement(page);
+    const [solo, co] = ['solo', 'co_branded'].map((g) => body.partner_mix.find((r) => r.key === g)) as [PartnerMixRow, PartnerMixRow];
+    expect(solo.suppressed || co.suppressed, 'the demo has enough people on both').toBeFalsy();
+    const [soloCpa, coCpa] = [solo, co].map((g) => (g as ShownRow).cpa);
+    expect(soloCpa).toBeGreaterThan(0);
+    expect(coCpa).toBeGreaterThan(0);
+    const panel = page.getByTestId('partner-mix');
+    await panel.scrollIntoViewIfNeeded();
+    const heads = await panel.locator('thead th[data-group]').evaluateAll((ths) => ths.map((t) => t.textContent));
+    expect(heads).toEqual(['Solo', 'Co-branded', 'Direct']);
+    expect(await text(mixCell(page, 'conversions', 'solo'))).toBe(formatCount((solo as ShownRow).conversions));
+    expect(await text(mixCell(page, 'cpa', 'co_branded'))).toBe(formatAmount(coCpa!, CURRENCY));
+    // The sentence: how much less (or more) a co-branded conversion costs than a solo one.
+    const pct = Math.round((1 - coCpa! / soloCpa!) * 100);
+    const sentence = await text(page.getByTestId('mix-comparison'));
+    if (pct === 0) expect(sentence).toMatch(/^Co-branded and solo paths cost about the same per conversion/);
+    else expect(sentence).toContain(`Co-branded paths cost ${Math.abs(pct)}% ${pct > 0 ? 'less' : 'more'} per conversion than solo paths`);
+    await panel.screenshot({ path: `${RESULTS_DIR}/c5-06-solo-vs-co-branded.png` });
+    await phoneScreenshot(page, 'c5-06-measurement-390px');
   });
 
   it('switching the credit key to partner shows StreamCo; shares sum to 100%', async () => {
     const { page } = owner;
+    await openMeasurement(page, '?show=revenue');
     const [resp] = await Promise.all([
-      page.waitForResponse((r) => r.url().includes('/attribution?') && r.url().includes('by=partner&')),
+      page.waitForResponse((r) => r.url().includes('/attribution?') && r.url().includes('by=partner&') && r.status() === 200),
       page.getByRole('radio', { name: 'Partner', exact: true }).check(),
     ]);
-    expect(resp.status()).toBe(200);
+    const body = (await resp.json()) as AttributionResponse;
     expect(new URL(resp.url()).searchParams.get('by')).toBe('partner');
     await eventually(() => page.url()).toContain('by=partner');
     const row = page.locator('[data-testid="credit-row"][data-key="StreamCo"]');
     await row.waitFor();
-    const expected = (baselinePartner.get('StreamCo')?.revenue ?? 0) + 150;
+    const expected = shownRow(baselinePartner, 'StreamCo').revenue + 150;
     // The revenue view chosen before stays (it is in the URL too).
     expect(page.url()).toContain('show=revenue');
-    await eventually(() => text(cell(page, 'StreamCo', 'last'))).toBe(formatCredit(expected, false));
-    const keys = await page.getByTestId('credit-row').count();
-    expect(await page.getByTestId('bar').count()).toBe(keys * MODELS.length);
+    await eventually(() => text(cell(page, 'StreamCo', 'last'))).toBe(formatAmount(expected, CURRENCY));
+    expect(await page.getByTestId('bar').count()).toBe(shownCells(body));
     expect(await page.locator('[data-testid="bar-group"][data-key="StreamCo"] .chart-key').textContent()).toContain('StreamCo');
 
     await page.getByTestId('share-toggle').check();
-    const totals = await page.getByTestId('attribution-table').locator('tfoot td').allTextContents();
+    const totals = await page.getByTestId('attribution-table').locator('tfoot td[data-model]').allTextContents();
     expect(totals).toEqual(MODELS.map(() => '100.00%'));
     await screenshot(page, 'c5-03-attribution-by-partner-share');
     // A reload keeps every choice: the settings are the page's URL.
@@ -253,8 +367,7 @@ describe('measurement', () => {
       await page.getByTestId('attribution-table').waitFor();
       const heads = await page.getByTestId('attribution-table').locator('thead th[data-model]').evaluateAll((ths) => ths.map((t) => t.getAttribute('data-model')));
       expect(heads).toEqual(MODELS.filter((m) => m !== 'shapley'));
-      const keys = await page.getByTestId('credit-row').count();
-      expect(await page.getByTestId('bar').count()).toBe(keys * 6);
+      expect(await page.getByTestId('bar').count()).toBe(shownCells((await again.json()) as AttributionResponse));
       expect(await page.getByTestId('attribution-chart').locator('.attr-legend li').allTextContents()).not.toContain(MODEL_INFO.shapley.label);
       await screenshot(page, 'c5-04-attribution-model-refused');
 
@@ -289,13 +402,118 @@ describe('measurement', () => {
     await eventually(() => page.url()).toContain('view_lookback=6h');
   });
 
-  it('StreamCo sees its own feed on the same tab', async () => {
-    const { page } = await session(USERS.streamco);
-    await page.goto(url(measurementPath()));
+  let sam: Session;
+
+  it('StreamCo sees its own feed, its own spend, CPA and ROAS, and not Nova Sports’ spend', async () => {
+    sam = await session(USERS.streamco);
+    const { page } = sam;
+    const body = await openMeasurement(page, '?by=partner&show=cpa');
     const row = page.locator(`[data-testid="feed-row"][data-feed="${FEED}"]`);
     await row.waitFor();
     expect(await text(row.getByTestId('feed-status'))).toBe('On time');
-    await page.getByTestId('attribution-table').waitFor();
+    const last = new Map(body.results.last!.map((r) => [r.key, r]));
+    const streamco = shownRow(last, 'StreamCo');
+    const nova = shownRow(last, 'Nova Sports');
+    // StreamCo's own row: marked, with its spend and what its credited conversions cost.
+    expect(streamco.own).toBe(true);
+    expect(streamco.spend).toBeGreaterThan(0);
+    const own = page.locator('[data-testid="credit-row"][data-key="StreamCo"]');
+    expect(await own.getAttribute('data-own')).toBe('true');
+    expect(await text(own.getByTestId('own-badge'))).toBe('yours');
+    expect(await text(spendCell(page, 'StreamCo'))).toBe(formatAmount(streamco.spend!, CURRENCY));
+    expect(await text(cell(page, 'StreamCo', 'last'))).toBe(formatAmount(streamco.cpa!, CURRENCY));
+    // Nova Sports' agreement does not share spend: its credit shows, its spend and CPA do not.
+    expect(nova.own).toBe(false);
+    expect(nova.spend).toBeNull();
+    expect(await page.locator('[data-testid="credit-row"][data-key="Nova Sports"] [data-testid="own-badge"]').count()).toBe(0);
+    expect(await text(spendCell(page, 'Nova Sports'))).toBe(`— ${UNKNOWN_BECAUSE.notShared}`);
+    expect(await spendCell(page, 'Nova Sports').locator('[data-figure="none"]').getAttribute('title')).toBe(UNKNOWN_BECAUSE.notShared);
+    expect(await text(cell(page, 'Nova Sports', 'last'))).toBe(`— ${UNKNOWN_BECAUSE.notShared}`);
+    // ROAS of StreamCo's own row.
+    await page.getByRole('button', { name: 'ROAS', exact: true }).click();
+    await eventually(() => text(cell(page, 'StreamCo', 'last'))).toBe(formatRoas(streamco.roas!));
+    expect(page.url()).toContain('show=roas');
+    await screenshot(page, 'c5-07-streamco-spend-cpa-roas');
+
+    // Solo vs co-branded: both groups' credit; their spend mixes partners that do not share it.
+    const panel = page.getByTestId('partner-mix');
+    const heads = await panel.locator('thead th[data-group]').evaluateAll((ths) => ths.map((t) => t.textContent));
+    expect(heads).toEqual(['Solo', 'Co-branded', 'Direct']);
+    for (const g of ['solo', 'co_branded'] as const) {
+      const group = body.partner_mix.find((r) => r.key === g)! as ShownRow;
+      expect(group.suppressed, `${g} withheld`).toBeFalsy();
+      expect(await text(mixCell(page, 'conversions', g))).toBe(formatCount(group.conversions));
+      expect(await text(mixCell(page, 'spend', g))).toBe(`— ${UNKNOWN_BECAUSE.notShared}`);
+    }
+    expect(await text(page.getByTestId('mix-comparison'))).toContain('not shared with you');
+    await phoneScreenshot(page, 'c5-07-streamco-390px');
+  });
+
+  it('on an activation with few people, StreamCo sees its own channels in full and the rest withheld', async () => {
+    const created = await call<{ id: string }>(ownerToken, 'POST', '/activations', { name: `E2E Attribution ${run}`, objective: 'visibility' });
+    expect(created.status).toBe(201);
+    const id = created.body.id;
+    const partners = await call<{ items: { org_id: string; org_name: string }[] }>(ownerToken, 'GET', `/activations/${activationId}/partners`);
+    const streamcoOrg = partners.body.items.find((p) => p.org_name === 'StreamCo')!.org_id;
+    const joined = await call(ownerToken, 'POST', `/activations/${id}/partners`, { org_id: streamcoOrg, role: 'media' });
+    expect(joined.status, JSON.stringify(joined.body)).toBe(201);
+    const put = await call(samToken, 'PUT', `/activations/${id}/contracts/${OWN_FEED}`, { contract: SPEND_CONTRACT });
+    expect([200, 201], JSON.stringify(put.body)).toContain(put.status);
+    const upload = await call<{ stored: number; rejected: number }>(samToken, 'POST', `/feeds/${OWN_FEED}/events`, SPEND_CSV, 'text/csv');
+    expect(upload.status, JSON.stringify(upload.body)).toBe(200);
+    expect(upload.body).toMatchObject({ stored: 7, rejected: 0 });
+    // The host has no touches of its own here, and two people are fewer than k: all withheld.
+    expect((await creditRows(ownerToken, id, 'last', 'channel')).get('youtube')?.suppressed).toBe(true);
+
+    const { page } = sam;
+    const body = await openMeasurement(page, '', id);
+    const k = body.min_aggregate_users;
+    expect(k).toBeGreaterThan(1);
+    const hidden = hiddenText(k);
+    for (const key of ['youtube', 'search']) {
+      expect(await page.locator(`[data-testid="credit-row"][data-key="${key}"]`).getAttribute('data-own')).toBe('true');
+    }
+    expect(await text(cell(page, 'youtube', 'last'))).toBe('2.00');
+    expect(await text(cell(page, 'search', 'last'))).toBe('0.00');
+    expect(await text(cell(page, 'search', 'first'))).toBe('1.00');
+    // Without a budget there is no currency: plain numbers.
+    expect(await text(spendCell(page, 'youtube'))).toBe('5.00');
+    expect(await text(spendCell(page, 'search'))).toBe('3.00');
+    // (direct) has no touches, so it is not StreamCo's own: one person is fewer than k.
+    expect(await text(cell(page, '(direct)', 'last'))).toBe(hidden);
+    expect(await text(spendCell(page, '(direct)'))).toBe(hidden);
+    expect(await cell(page, '(direct)', 'last').locator('[data-figure="hidden"]').getAttribute('title')).toMatch(/^Hidden to protect privacy/);
+    // The total would give (direct) away, so it is withheld too; shares need it.
+    expect(await text(page.getByTestId('totals-hidden'))).toContain(hidden);
+    expect(await text(page.locator('[data-stat="totals"] dd'))).toBe(hidden);
+    expect(await page.getByTestId('share-toggle').isDisabled()).toBe(true);
+    expect(await text(page.locator('[data-testid="total-row"] td[data-model="last"]'))).toBe(hidden);
+    // The chart draws the 2 own keys × 7 models and says it left (direct)'s 7 cells out.
+    expect(await page.getByTestId('bar').count()).toBe(2 * MODELS.length);
+    expect(await text(page.getByTestId('chart-gap-note'))).toBe(`Left out of the chart: 7 cells with ${hidden} behind them (hidden to protect privacy).`);
+    await screenshot(page, 'c5-08-few-people-withheld');
+
+    // CPA: youtube 5.00 / 2 last-touch conversions, 5.00 / 1 first-touch; search 3.00 / 1 first.
+    await page.getByRole('button', { name: 'CPA', exact: true }).click();
+    await eventually(() => text(cell(page, 'youtube', 'last'))).toBe('2.50');
+    expect(await text(cell(page, 'youtube', 'first'))).toBe('5.00');
+    expect(await text(cell(page, 'search', 'first'))).toBe('3.00');
+    expect(await text(cell(page, 'search', 'last'))).toBe(`— ${UNKNOWN_BECAUSE.noConversions}`);
+    // ROAS: youtube 150 / 5.00 last, 50 / 5.00 first; search 100 / 3.00 first, 0 / 3.00 last.
+    await page.getByRole('button', { name: 'ROAS', exact: true }).click();
+    await eventually(() => text(cell(page, 'youtube', 'last'))).toBe('30.00×');
+    expect(await text(cell(page, 'youtube', 'first'))).toBe('10.00×');
+    expect(await text(cell(page, 'search', 'first'))).toBe('33.33×');
+    expect(await text(cell(page, 'search', 'last'))).toBe('0.00×');
+    // Solo paths (two people) and direct (one) stand for fewer than k people and are withheld;
+    // nobody took a co-branded path, and an empty group singles out no one, so it shows 0.
+    const groups = new Map(body.partner_mix.map((g) => [g.key, g]));
+    expect(groups.get('solo')?.suppressed).toBe(true);
+    expect(groups.get('direct')?.suppressed).toBe(true);
+    expect(groups.get('co_branded')?.suppressed).toBeFalsy();
+    expect(await text(mixCell(page, 'conversions', 'solo'))).toBe(hidden);
+    expect(await text(mixCell(page, 'conversions', 'co_branded'))).toBe(formatCount(0));
+    await phoneScreenshot(page, 'c5-08-few-people-390px');
   });
 
   it('an activation without feeds or events explains data contracts and how partners send data', async () => {

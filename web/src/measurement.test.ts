@@ -2,11 +2,17 @@ import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from './errors.ts';
 import {
   attributionQuery,
-  cellValue,
+  canShare,
+  cellFigure,
   CHART,
+  chartGapNote,
+  chartGaps,
   chartKeys,
   chartLabel,
   chartLayout,
+  chartValue,
+  compareCpa,
+  drawableKeys,
   DEFAULT_SETTINGS,
   deliveryInfo,
   describeCadence,
@@ -14,10 +20,16 @@ import {
   describeType,
   durationProblem,
   failedModel,
+  figureOf,
+  formatAmount,
   formatCredit,
+  formatMetric,
+  formatRoas,
   formatTick,
+  hiddenText,
   keyHelp,
   keyLabel,
+  keySpend,
   lateFeeds,
   lateFeedText,
   loadAttribution,
@@ -28,10 +40,13 @@ import {
   privacyInfo,
   settingsParams,
   splitPairKey,
+  totalFigure,
   truncate,
+  UNKNOWN_BECAUSE,
+  unknownReasons,
   type AttributionSettings,
 } from './measurement.ts';
-import type { AttributionModel, AttributionResponse, CreditRow, FeedContract } from './types.ts';
+import type { AttributionModel, AttributionResponse, AttributionTotal, CreditRow, FeedContract, PartnerMixRow } from './types.ts';
 
 const settings = (patch: Partial<AttributionSettings> = {}): AttributionSettings => ({ ...DEFAULT_SETTINGS, ...patch });
 
@@ -82,6 +97,11 @@ describe('settings in the URL', () => {
       share: '1',
     });
   });
+  it('shows CPA or ROAS from the URL', () => {
+    expect(parseSettings(new URLSearchParams('show=cpa')).metric).toBe('cpa');
+    expect(parseSettings(new URLSearchParams('show=roas')).metric).toBe('roas');
+    expect(settingsParams(settings({ metric: 'roas' })).show).toBe('roas');
+  });
   it('keeps the default for anything malformed, so old links still open', () => {
     const s = parseSettings(new URLSearchParams('models=magic,,&by=country&click_lookback=5wd&half_life=0d&order=9&show=clicks&share=yes'));
     expect(s).toEqual(DEFAULT_SETTINGS);
@@ -131,8 +151,29 @@ describe('which model a refusal is about', () => {
   });
 });
 
-function response(models: AttributionModel[], rows: CreditRow[] = [{ key: 'youtube', conversions: 1, revenue: 10 }]): AttributionResponse {
-  return { by: 'channel', events: 3, journeys: 1, conversions: 1, revenue: 10, results: Object.fromEntries(models.map((m) => [m, rows])) };
+const shown = (key: string, conversions: number, revenue: number, spend: number | null, own = false): CreditRow => ({
+  key,
+  own,
+  users: Math.ceil(conversions),
+  conversions,
+  revenue,
+  spend,
+  // What the server computes: CPA and ROAS only where spend is known and not 0.
+  cpa: spend !== null && spend > 0 && conversions > 0 ? spend / conversions : null,
+  roas: spend !== null && spend > 0 ? revenue / spend : null,
+});
+const suppressed = (key: string): CreditRow => ({ key, own: false, suppressed: true });
+
+function response(models: AttributionModel[], rows: CreditRow[] = [shown('youtube', 1, 10, 4)]): AttributionResponse {
+  return {
+    by: 'channel',
+    events: 3,
+    journeys: 1,
+    min_aggregate_users: 50,
+    total: { users: 1, journeys: 1, conversions: 1, revenue: 10, spend: 4, cpa: 4, roas: 2.5 },
+    partner_mix: [],
+    results: Object.fromEntries(models.map((m) => [m, rows])),
+  };
 }
 
 describe('loading attribution', () => {
@@ -202,52 +243,153 @@ describe('keys', () => {
   });
 });
 
-// Ana: search click, youtube impression, 100 conversion; Bob: youtube click, 50; Cy: direct, 10.
+// Ana: search click (cost 3), youtube impression (1.50), a 100 conversion; Bob: youtube click
+// (2.50), a 50 conversion; Cy: a 10 conversion without touches; Dan: a youtube impression (1.00)
+// and nothing else. youtube is the caller's own channel; Zed is a channel whose owner does not
+// share its spend, listed by linear only; linear's (direct) is withheld.
+// Spend: youtube 1.50 + 2.50 + 1.00 = 5, search 3, (direct) none reported; in all 8.
 const RESULTS: AttributionResponse['results'] = {
-  last: [
-    { key: '(direct)', conversions: 1, revenue: 10 },
-    { key: 'search', conversions: 0, revenue: 0 },
-    { key: 'youtube', conversions: 2, revenue: 150 },
-  ],
-  first: [
-    { key: '(direct)', conversions: 1, revenue: 10 },
-    { key: 'search', conversions: 1, revenue: 100 },
-    { key: 'youtube', conversions: 1, revenue: 50 },
-  ],
-  linear: [
-    { key: 'search', conversions: 0.5, revenue: 50 },
-    { key: 'youtube', conversions: 1.5, revenue: 100 },
-    { key: 'Zed', conversions: 1, revenue: 10 },
-  ],
+  last: [shown('(direct)', 1, 10, 0), shown('search', 0, 0, 3), shown('youtube', 2, 150, 5, true)],
+  first: [shown('(direct)', 1, 10, 0), shown('search', 1, 100, 3), shown('youtube', 1, 50, 5, true)],
+  linear: [suppressed('(direct)'), shown('search', 0.5, 50, 3), shown('youtube', 1.5, 100, 5, true), shown('Zed', 0, 0, null)],
 };
+// 3 conversions worth 160 for 8 of spend: CPA 8/3, ROAS 20.
+const TOTAL: AttributionTotal = { users: 3, journeys: 4, conversions: 3, revenue: 160, spend: 8, cpa: 8 / 3, roas: 20 };
+
+describe('what a cell shows', () => {
+  it('reads credit, spend, CPA and ROAS from a row', () => {
+    const youtube = RESULTS.last![2];
+    expect(figureOf(youtube, 'conversions')).toEqual({ kind: 'value', value: 2 });
+    expect(figureOf(youtube, 'revenue')).toEqual({ kind: 'value', value: 150 });
+    expect(figureOf(youtube, 'spend')).toEqual({ kind: 'value', value: 5 });
+    expect(figureOf(youtube, 'cpa')).toEqual({ kind: 'value', value: 2.5 });
+    expect(figureOf(youtube, 'roas')).toEqual({ kind: 'value', value: 30 });
+    // Revenue 0 on known spend is a ROAS of 0, not an unknown one.
+    expect(figureOf(RESULTS.last![1], 'roas')).toEqual({ kind: 'value', value: 0 });
+  });
+  it('says why spend, CPA or ROAS is unknown', () => {
+    const notShared = RESULTS.linear![3];
+    for (const f of ['spend', 'cpa', 'roas'] as const) expect(figureOf(notShared, f)).toEqual({ kind: 'none', reason: UNKNOWN_BECAUSE.notShared });
+    const direct = RESULTS.last![0];
+    for (const f of ['spend', 'cpa', 'roas'] as const) expect(figureOf(direct, f)).toEqual({ kind: 'none', reason: 'unknown: no spend reported' });
+    // search has spend but no last-touch conversion to divide it by.
+    expect(figureOf(RESULTS.last![1], 'cpa')).toEqual({ kind: 'none', reason: 'unknown: no conversions credited' });
+    // Credit is never unknown: a hidden-spend row still shows its conversions.
+    expect(figureOf(notShared, 'conversions')).toEqual({ kind: 'value', value: 0 });
+    expect(UNKNOWN_BECAUSE.notShared).toBe('not shared with you');
+  });
+  it('withholds every figure of a suppressed row, and counts a missing row as no credit', () => {
+    for (const f of ['conversions', 'revenue', 'spend', 'cpa', 'roas'] as const) expect(figureOf(RESULTS.linear![0], f)).toEqual({ kind: 'hidden' });
+    expect(figureOf(undefined, 'conversions')).toEqual({ kind: 'value', value: 0 });
+    expect(figureOf(undefined, 'cpa').kind).toBe('none');
+    expect(hiddenText(50)).toBe('fewer than 50 people');
+    expect(hiddenText(1000)).toBe('fewer than 1,000 people');
+  });
+});
 
 describe('the credit table', () => {
-  const t = pivotResults(RESULTS);
-  it('has models in display order, every key of any model in code-unit order, and totals', () => {
+  const t = pivotResults({ results: RESULTS, total: TOTAL });
+  const fig = (key: string, m: AttributionModel, metric: Parameters<typeof cellFigure>[3], share = false) => cellFigure(t, key, m, metric, share);
+  it('has models in display order, every key of any model in code-unit order, and the caller’s own keys', () => {
     expect(t.models).toEqual(['first', 'last', 'linear']);
     expect(t.keys).toEqual(['(direct)', 'Zed', 'search', 'youtube']);
-    expect(t.cells.get('youtube')).toEqual({
-      first: { conversions: 1, revenue: 50 },
-      last: { conversions: 2, revenue: 150 },
-      linear: { conversions: 1.5, revenue: 100 },
-    });
-    expect(t.totals.last).toEqual({ conversions: 3, revenue: 160 });
-    expect(t.totals.linear).toEqual({ conversions: 3, revenue: 160 });
+    expect(t.cells.get('youtube')?.last).toEqual(RESULTS.last![2]);
+    expect([...t.own]).toEqual(['youtube']);
   });
-  it('reads a cell as credit or as a share of the model’s total; a missing key is 0', () => {
-    expect(cellValue(t, 'youtube', 'last', 'conversions', false)).toBe(2);
-    expect(cellValue(t, 'youtube', 'last', 'revenue', false)).toBe(150);
-    expect(cellValue(t, 'youtube', 'last', 'conversions', true)).toBeCloseTo(66.6667, 3);
-    expect(cellValue(t, 'Zed', 'last', 'conversions', false)).toBe(0);
-    expect(cellValue(t, 'Zed', 'last', 'conversions', true)).toBe(0);
-    const empty = pivotResults({ last: [{ key: 'a', conversions: 0, revenue: 0 }] });
-    expect(cellValue(empty, 'a', 'last', 'conversions', true)).toBe(0);
+  it('reads a cell as credit, CPA, ROAS or a share of the total; a missing key is 0', () => {
+    expect(fig('youtube', 'last', 'conversions')).toEqual({ kind: 'value', value: 2 });
+    expect(fig('youtube', 'linear', 'revenue')).toEqual({ kind: 'value', value: 100 });
+    expect(fig('youtube', 'first', 'cpa')).toEqual({ kind: 'value', value: 5 });
+    expect(chartValue(t, 'search', 'first', 'roas', false)).toBeCloseTo(33.333, 3);
+    // 2 of the 3 conversions; 100 of the 160 revenue.
+    expect(chartValue(t, 'youtube', 'last', 'conversions', true)).toBeCloseTo(66.6667, 3);
+    expect(chartValue(t, 'youtube', 'linear', 'revenue', true)).toBeCloseTo(62.5, 6);
+    expect(fig('Zed', 'last', 'conversions')).toEqual({ kind: 'value', value: 0 });
+    expect(fig('(direct)', 'linear', 'conversions', true)).toEqual({ kind: 'hidden' });
+    // CPA and ROAS have no shares: the flag is ignored.
+    expect(fig('youtube', 'last', 'cpa', true)).toEqual({ kind: 'value', value: 2.5 });
   });
-  it('formats with two decimals', () => {
+  it('shows each key’s spend once, from any model’s row that is shown', () => {
+    expect(keySpend(t, 'youtube')).toEqual({ kind: 'value', value: 5 });
+    expect(keySpend(t, '(direct)')).toEqual({ kind: 'none', reason: UNKNOWN_BECAUSE.noSpend });
+    expect(keySpend(t, 'Zed')).toEqual({ kind: 'none', reason: UNKNOWN_BECAUSE.notShared });
+    const allHidden = pivotResults({ results: { last: [suppressed('a')], first: [suppressed('a')] }, total: TOTAL });
+    expect(keySpend(allHidden, 'a')).toEqual({ kind: 'hidden' });
+  });
+  it('lists the reasons behind its "—" cells once each', () => {
+    // Credit is always known; the spend column has (direct)'s missing and Zed's hidden spend.
+    expect(unknownReasons(t, 'conversions', false)).toEqual([UNKNOWN_BECAUSE.notShared, UNKNOWN_BECAUSE.noSpend]);
+    // CPA adds search's last touch, which credits it nothing.
+    expect(unknownReasons(t, 'cpa', false)).toEqual([UNKNOWN_BECAUSE.notShared, UNKNOWN_BECAUSE.noSpend, UNKNOWN_BECAUSE.noConversions]);
+    const known = pivotResults({ results: { last: [shown('youtube', 2, 150, 5)] }, total: TOTAL });
+    expect(unknownReasons(known, 'roas', false)).toEqual([]);
+  });
+  it('totals from the server’s total, 100% as a share; none when it is withheld', () => {
+    expect(totalFigure(t, 'conversions', false)).toEqual({ kind: 'value', value: 3 });
+    expect(totalFigure(t, 'revenue', true)).toEqual({ kind: 'value', value: 100 });
+    expect(totalFigure(t, 'spend', false)).toEqual({ kind: 'value', value: 8 });
+    expect(totalFigure(t, 'roas', false)).toEqual({ kind: 'value', value: 20 });
+    expect(canShare(t, 'revenue')).toBe(true);
+    expect(canShare(t, 'cpa')).toBe(false);
+    const hiddenTotal = pivotResults({ results: RESULTS, total: { suppressed: true } });
+    expect(totalFigure(hiddenTotal, 'conversions', true)).toEqual({ kind: 'hidden' });
+    expect(canShare(hiddenTotal, 'conversions')).toBe(false);
+    // Without a total there are no shares: the credit itself is shown.
+    expect(cellFigure(hiddenTotal, 'youtube', 'last', 'conversions', true)).toEqual({ kind: 'value', value: 2 });
+    const nothing = pivotResults({ results: { last: [shown('a', 0, 0, 0)] }, total: { ...TOTAL, conversions: 0, revenue: 0 } });
+    expect(cellFigure(nothing, 'a', 'last', 'conversions', true)).toEqual({ kind: 'value', value: 0 });
+    expect(totalFigure(nothing, 'conversions', true)).toEqual({ kind: 'value', value: 0 });
+  });
+  it('formats credit with two decimals, money in the activation’s currency, ROAS as a multiple', () => {
     expect(formatCredit(2, false)).toBe('2.00');
     expect(formatCredit(1234.5, false)).toBe('1,234.50');
     expect(formatCredit(66.66666, true)).toBe('66.67%');
     expect(formatCredit(-0.001, false)).toBe('0.00');
+    expect(formatAmount(1234.5, 'EUR')).toBe('€1,234.50');
+    expect(formatAmount(2.5, 'usd')).toBe('$2.50');
+    expect(formatAmount(1234.5, 'JPY')).toBe('¥1,235');
+    expect(formatAmount(-0.001, 'EUR')).toBe('€0.00');
+    expect(formatAmount(1234.5, null)).toBe('1,234.50');
+    expect(formatAmount(1234.5, 'EURO')).toBe('1,234.50');
+    expect(formatRoas(30)).toBe('30.00×');
+    expect(formatMetric(2.5, 'cpa', false, 'EUR')).toBe('€2.50');
+    expect(formatMetric(150, 'revenue', false, 'GBP')).toBe('£150.00');
+    expect(formatMetric(62.5, 'revenue', true, 'GBP')).toBe('62.50%');
+    expect(formatMetric(2, 'conversions', false, 'GBP')).toBe('2.00');
+    expect(formatMetric(8, 'spend', true, null)).toBe('8.00');
+    expect(formatMetric(20, 'roas', false, 'EUR')).toBe('20.00×');
+  });
+});
+
+const group = (key: PartnerMixRow['key'], conversions: number, revenue: number, spend: number | null): PartnerMixRow => ({
+  ...(shown(key, conversions, revenue, spend) as Extract<CreditRow, { users: number }>),
+  key,
+  journeys: conversions * 2,
+});
+
+describe('solo vs co-branded', () => {
+  const solo = group('solo', 8, 400, 200); // CPA 25
+  it('says how much less or more a co-branded conversion costs', () => {
+    // 86.25 / 5 = 17.25 against 25: 31% less.
+    expect(compareCpa([solo, group('co_branded', 5, 300, 86.25)], 50, 'EUR')).toBe(
+      'Co-branded paths cost 31% less per conversion than solo paths (€17.25 against €25.00).',
+    );
+    // 150 / 5 = 30 against 25: 20% more.
+    expect(compareCpa([solo, group('co_branded', 5, 300, 150)], 50, null)).toBe(
+      'Co-branded paths cost 20% more per conversion than solo paths (30.00 against 25.00).',
+    );
+    // 125.5 / 5 = 25.10: 0.4% more rounds to the same.
+    expect(compareCpa([group('co_branded', 5, 300, 125.5), solo], 50, null)).toBe(
+      'Co-branded and solo paths cost about the same per conversion (25.10 against 25.00).',
+    );
+  });
+  it('says why the two cannot be compared', () => {
+    const k = 50;
+    expect(compareCpa([solo, { key: 'co_branded', own: false, suppressed: true }], k, null)).toMatch(/cannot be compared: fewer than 50 people stand behind one of them\.$/);
+    expect(compareCpa([solo, group('co_branded', 5, 300, null)], k, null)).toMatch(/cannot be compared: some of the spend on these paths is not shared with you\.$/);
+    expect(compareCpa([group('solo', 8, 400, 0), group('co_branded', 5, 300, 10)], k, null)).toMatch(/cannot be compared: no spend was reported on one of them\.$/);
+    expect(compareCpa([solo, group('co_branded', 0, 0, 10)], k, null)).toMatch(/cannot be compared: one of them has no conversions\.$/);
+    expect(compareCpa([solo], k, null)).toMatch(/did not report both groups/);
   });
 });
 
@@ -262,16 +404,18 @@ describe('the chart', () => {
     expect(niceScale(0)).toEqual({ max: 1, ticks: [0, 0.5, 1] });
     expect(niceScale(Number.NaN)).toEqual({ max: 1, ticks: [0, 0.5, 1] });
   });
-  it('lays out one bar per key × model on one scale', () => {
-    const t = pivotResults(RESULTS);
+  it('lays out one bar per key × model on one scale, none for a withheld cell', () => {
+    const t = pivotResults({ results: RESULTS, total: TOTAL });
     const layout = chartLayout({
       keys: t.keys,
       labels: t.keys,
       models: t.models,
-      value: (k, m) => cellValue(t, k, m, 'conversions', false),
+      value: (k, m) => chartValue(t, k, m, 'conversions', false),
       width: 600,
     });
-    expect(layout.bars).toHaveLength(4 * 3);
+    // 4 keys × 3 models, less linear's withheld (direct).
+    expect(layout.bars).toHaveLength(4 * 3 - 1);
+    expect(layout.bars.some((b) => b.key === '(direct)' && b.model === 'linear')).toBe(false);
     expect(layout.groups.map((g) => g.key)).toEqual(t.keys);
     expect(layout.right).toBe(600 - CHART.valueSpace);
     // The scale ends at 2 (youtube, last touch): that bar spans the whole plot.
@@ -289,7 +433,21 @@ describe('the chart', () => {
       expect(b.y + b.height).toBeLessThanOrEqual(g.y + g.height);
     }
     expect(bar('youtube', 'first').y).toBeLessThan(bar('youtube', 'last').y);
+    // The withheld bar's slot stays empty: (direct)'s other bars sit where every group's do.
+    expect(bar('(direct)', 'last').y - layout.groups[0]!.y).toBe(bar('youtube', 'last').y - layout.groups[3]!.y);
     expect(layout.height).toBe(layout.bottom + 4);
+  });
+  it('counts and names the cells the chart leaves out', () => {
+    const t = pivotResults({ results: RESULTS, total: TOTAL });
+    expect(chartGaps(t, t.keys, 'conversions', false)).toEqual({ hidden: 1, unknown: 0 });
+    // CPA unknown: (direct) and Zed under first; (direct), search and Zed under last; Zed under linear.
+    expect(chartGaps(t, t.keys, 'cpa', false)).toEqual({ hidden: 1, unknown: 6 });
+    expect(chartGaps(t, ['youtube'], 'cpa', false)).toEqual({ hidden: 0, unknown: 0 });
+    expect(chartGapNote({ hidden: 1, unknown: 6 }, 50)).toBe(
+      'Left out of the chart: 1 cell with fewer than 50 people behind it (hidden to protect privacy) and 6 cells without a known value (—).',
+    );
+    expect(chartGapNote({ hidden: 2, unknown: 0 }, 10)).toBe('Left out of the chart: 2 cells with fewer than 10 people behind them (hidden to protect privacy).');
+    expect(chartGapNote({ hidden: 0, unknown: 0 }, 50)).toBeNull();
   });
   it('keeps labels to a column of at most 36% of the width, cut with an ellipsis', () => {
     const long = 'A partner with a very long name · youtube-shorts-and-more';
@@ -302,19 +460,26 @@ describe('the chart', () => {
     expect(truncate('abcdefghij', 5)).toBe('abcd…');
   });
   it('draws the keys with the most credit when there are too many', () => {
-    const rows = Array.from({ length: 15 }, (_, i) => ({ key: `k${String(i).padStart(2, '0')}`, conversions: i, revenue: 15 - i }));
-    const t = pivotResults({ last: rows });
-    expect(chartKeys(t, 'conversions', 20)).toEqual(t.keys);
-    expect(chartKeys(t, 'conversions', 3)).toEqual(['k12', 'k13', 'k14']);
-    expect(chartKeys(t, 'revenue', 3)).toEqual(['k00', 'k01', 'k02']);
+    const rows = Array.from({ length: 15 }, (_, i) => shown(`k${String(i).padStart(2, '0')}`, i, 15 - i, 10));
+    const t = pivotResults({ results: { last: [...rows, suppressed('k99')] }, total: TOTAL });
+    // k99 is withheld under every model: nothing to draw.
+    expect(chartKeys(t, 'conversions', false, 20)).toEqual(t.keys.filter((k) => k !== 'k99'));
+    expect(chartKeys(t, 'conversions', false, 3)).toEqual(['k12', 'k13', 'k14']);
+    expect(chartKeys(t, 'revenue', false, 3)).toEqual(['k00', 'k01', 'k02']);
+    // CPA 10/i is highest for the fewest conversions; k00 has none, so no CPA.
+    expect(chartKeys(t, 'cpa', false, 2)).toEqual(['k01', 'k02']);
+    expect(drawableKeys(t, 'cpa', false)).toHaveLength(14);
   });
   it('has an accessible name and readable ticks', () => {
     expect(chartLabel(['first', 'last'], 'partner,channel', 3, 'revenue', false)).toBe(
       'Revenue credited by partner and channel: 3 keys × 2 models (First touch, Last touch). The table below lists every value.',
     );
     expect(chartLabel(['markov'], 'channel', 1, 'conversions', true)).toMatch(/^Share of conversions credited by channel: 1 key × 1 model \(Markov chain\)/);
-    expect(formatTick(1500, false)).toBe('1.5K');
-    expect(formatTick(25, true)).toBe('25%');
+    expect(chartLabel(['last'], 'partner', 2, 'cpa', false)).toMatch(/^Cost per acquisition \(spend ÷ credited conversions\) by partner: 2 keys/);
+    expect(formatTick(1500, 'conversions', false)).toBe('1.5K');
+    expect(formatTick(25, 'revenue', true)).toBe('25%');
+    expect(formatTick(4, 'roas', false)).toBe('4×');
+    expect(formatTick(25, 'cpa', true)).toBe('25');
   });
 });
 

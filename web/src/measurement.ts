@@ -1,20 +1,27 @@
 // The measurement page's pure logic: the attribution settings and their URL form, the API query,
-// which model a refusal is about, the table pivot, the grouped bar chart's scale and layout, and
-// the texts of the data-feed list (delivery status, late-feed alerts, privacy classes, roles).
-// Unit-tested in measurement.test.ts. The server computes every credit; nothing here does.
+// which model a refusal is about, the table pivot with what each cell shows (a number, a figure
+// withheld for privacy, or "—" and why), money and ROAS formats, the solo vs co-branded
+// comparison, the grouped bar chart's scale and layout, and the texts of the data-feed list
+// (delivery status, late-feed alerts, privacy classes, roles). Unit-tested in
+// measurement.test.ts. The server computes every credit, spend, CPA and ROAS; nothing here does.
 
 import { ApiError } from './errors.ts';
-import { formatDateTime } from './format.ts';
+import { currencyDigits, formatDateTime } from './format.ts';
 import { describeDuration, formatSpan } from './plan.ts';
 import type {
   AttributionModel,
   AttributionResponse,
+  AttributionTotal,
   ContractField,
   CreditKey,
   CreditRow,
   DataContractDocument,
   DeliveryState,
   FeedContract,
+  JourneyGroup,
+  PartnerMixRow,
+  ShownFigures,
+  SuppressedFigures,
 } from './types.ts';
 
 // ---------- models ----------
@@ -63,7 +70,15 @@ export const CREDIT_KEYS: readonly { value: CreditKey; label: string }[] = [
 
 // ---------- settings and their URL form ----------
 
-export type CreditMetric = 'conversions' | 'revenue';
+/** What the model columns show: credit, or what that credit cost (CPA) and returned (ROAS). */
+export type CreditMetric = 'conversions' | 'revenue' | 'cpa' | 'roas';
+
+export const METRICS: readonly { value: CreditMetric; label: string; help: string }[] = [
+  { value: 'conversions', label: 'Conversions', help: 'Conversions credited to each key.' },
+  { value: 'revenue', label: 'Revenue', help: 'Revenue credited to each key.' },
+  { value: 'cpa', label: 'CPA', help: 'Cost per acquisition: the key’s spend divided by the conversions credited to it.' },
+  { value: 'roas', label: 'ROAS', help: 'Return on ad spend: the revenue credited to the key divided by its spend.' },
+];
 
 /** What the attribution section shows: the request (models, key, windows) and the view. */
 export interface AttributionSettings {
@@ -129,7 +144,8 @@ export function parseSettings(sp: URLSearchParams): AttributionSettings {
   if (half && !durationProblem(half, false)) s.halfLife = half;
   const order = sp.get('order');
   if (order && /^[1-4]$/.test(order)) s.order = Number(order);
-  if (sp.get('show') === 'revenue') s.metric = 'revenue';
+  const show = sp.get('show');
+  if (show === 'revenue' || show === 'cpa' || show === 'roas') s.metric = show;
   if (sp.get('share') === '1') s.share = true;
   return s;
 }
@@ -290,49 +306,119 @@ export function keyHelp(key: string): string | null {
   return null;
 }
 
-// ---------- the table ----------
+// ---------- what a cell shows ----------
 
-export interface CreditCell {
-  conversions: number;
-  revenue: number;
+/** Why a figure shows "—" instead of a number. */
+export const UNKNOWN_BECAUSE = {
+  notShared: 'not shared with you',
+  noSpend: 'unknown: no spend reported',
+  noConversions: 'unknown: no conversions credited',
+} as const;
+
+/**
+ * What one cell shows: a number; a figure the server withheld because fewer than k people stand
+ * behind it (or it would give such a figure away); or "—" with the reason.
+ */
+export type Figure = { kind: 'value'; value: number } | { kind: 'hidden' } | { kind: 'none'; reason: string };
+
+/** The figures the server reports for a key, a group or the total. */
+export type FigureName = 'conversions' | 'revenue' | 'spend' | 'cpa' | 'roas';
+
+const value = (v: number): Figure => ({ kind: 'value', value: v });
+const none = (reason: string): Figure => ({ kind: 'none', reason });
+
+/**
+ * One figure of a row as the server sent it. Spend 0 means nobody reported any (unknown, not
+ * free); null means some of it is not shared with the caller. CPA and ROAS are null exactly when
+ * they cannot be known, and the reason follows from the spend (and, for CPA, the conversions).
+ * A row the server did not send (a key one model does not list) has no credit and no spend.
+ */
+export function figureOf(row: ShownFigures | SuppressedFigures | undefined, name: FigureName): Figure {
+  if (row?.suppressed) return { kind: 'hidden' };
+  if (!row) return name === 'conversions' || name === 'revenue' ? value(0) : none(UNKNOWN_BECAUSE.noSpend);
+  if (name === 'conversions' || name === 'revenue') return value(row[name]);
+  if (row.spend === null) return none(UNKNOWN_BECAUSE.notShared);
+  if (name === 'spend') return row.spend > 0 ? value(row.spend) : none(UNKNOWN_BECAUSE.noSpend);
+  const v = row[name];
+  if (v !== null) return value(v);
+  if (!(row.spend > 0)) return none(UNKNOWN_BECAUSE.noSpend);
+  return none(UNKNOWN_BECAUSE.noConversions);
 }
+
+/** "fewer than 50 people": the text of a withheld figure, k from `min_aggregate_users`. */
+export function hiddenText(k: number): string {
+  return `fewer than ${formatCount(k)} ${k === 1 ? 'person' : 'people'}`;
+}
+
+/** The tooltip of a withheld figure: why it is not shown. */
+export function hiddenHelp(k: number): string {
+  return `Hidden to protect privacy: ${hiddenText(k)} stand behind this figure, or showing it would give such a figure away.`;
+}
+
+// ---------- the table ----------
 
 export interface CreditTable {
   /** Models with results, in MODELS order. */
   models: AttributionModel[];
   /** Every key of any model, in the server's order (code-unit order, as it sorts). */
   keys: string[];
-  /** cells[key][model]; a key a model does not list counts 0. */
-  cells: Map<string, Partial<Record<AttributionModel, CreditCell>>>;
-  totals: Partial<Record<AttributionModel, CreditCell>>;
+  /** cells[key][model]: the server's row. */
+  cells: Map<string, Partial<Record<AttributionModel, CreditRow>>>;
+  /** Keys behind which are only the caller's own organisation's touches. */
+  own: Set<string>;
+  /** Every journey together; the same for every model, since each shares every conversion. */
+  total: AttributionTotal;
 }
 
 /** Keys as rows and models as columns, from the per-model lists of the response. */
-export function pivotResults(results: Partial<Record<AttributionModel, CreditRow[]>>): CreditTable {
+export function pivotResults(data: Pick<AttributionResponse, 'results' | 'total'>): CreditTable {
+  const { results } = data;
   const models = MODELS.filter((m) => Array.isArray(results[m]));
-  const cells = new Map<string, Partial<Record<AttributionModel, CreditCell>>>();
-  const totals: Partial<Record<AttributionModel, CreditCell>> = {};
+  const cells = new Map<string, Partial<Record<AttributionModel, CreditRow>>>();
+  const own = new Set<string>();
   for (const m of models) {
-    const total = { conversions: 0, revenue: 0 };
     for (const row of results[m]!) {
       let cell = cells.get(row.key);
       if (!cell) cells.set(row.key, (cell = {}));
-      cell[m] = { conversions: row.conversions, revenue: row.revenue };
-      total.conversions += row.conversions;
-      total.revenue += row.revenue;
+      cell[m] = row;
+      if (row.own) own.add(row.key);
     }
-    totals[m] = total;
   }
   const keys = [...cells.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  return { models, keys, cells, totals };
+  return { models, keys, cells, own, total: data.total };
 }
 
-/** The value a cell shows: credit, or its percentage of the model's total (0 when it is 0). */
-export function cellValue(t: CreditTable, key: string, model: AttributionModel, metric: CreditMetric, share: boolean): number {
-  const v = t.cells.get(key)?.[model]?.[metric] ?? 0;
-  if (!share) return v;
-  const total = t.totals[model]?.[metric] ?? 0;
-  return total > 0 ? (v / total) * 100 : 0;
+/** Whether the columns can be shown as shares: only credit can, and only of a total that is shown. */
+export function canShare(t: CreditTable, metric: CreditMetric): boolean {
+  return (metric === 'conversions' || metric === 'revenue') && !t.total.suppressed;
+}
+
+/**
+ * What a key's cell under a model shows: its credit, CPA or ROAS, or its percentage of the
+ * total's credit when `share` (and shares are possible; 0 when the total is 0).
+ */
+export function cellFigure(t: CreditTable, key: string, model: AttributionModel, metric: CreditMetric, share: boolean): Figure {
+  const f = figureOf(t.cells.get(key)?.[model], metric);
+  if (!share || !canShare(t, metric) || f.kind !== 'value') return f;
+  const total = figureOf(t.total, metric);
+  return value(total.kind === 'value' && total.value > 0 ? (f.value / total.value) * 100 : 0);
+}
+
+/**
+ * A key's spend: the same under every model (every touch's cost counts, on a converting path or
+ * not), so it is read from any model's row that is shown; withheld when every row is.
+ */
+export function keySpend(t: CreditTable, key: string): Figure {
+  const rows = t.cells.get(key) ?? {};
+  const shown = t.models.map((m) => rows[m]).find((r) => r && !r.suppressed);
+  return shown ? figureOf(shown, 'spend') : { kind: 'hidden' };
+}
+
+/** The total row's cell: the total's figure (100% as a share), the same in every model's column. */
+export function totalFigure(t: CreditTable, metric: CreditMetric | 'spend', share: boolean): Figure {
+  const f = figureOf(t.total, metric);
+  if (!share || metric === 'spend' || !canShare(t, metric) || f.kind !== 'value') return f;
+  return value(f.value > 0 ? 100 : 0);
 }
 
 const TWO_DECIMALS = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -343,9 +429,95 @@ export function formatCredit(v: number, share: boolean): string {
   return share ? `${s}%` : s;
 }
 
+/**
+ * An amount of money: in `currency` when it is a code the browser knows ("€1,234.50", "¥1,235"),
+ * otherwise as a plain number with two decimals ("1,234.50").
+ */
+export function formatAmount(v: number, currency: string | null | undefined): string {
+  const code = (currency ?? '').trim().toUpperCase();
+  if (/^[A-Z]{3}$/.test(code)) {
+    const digits = currencyDigits(code);
+    const rounded = Math.abs(v) < 0.5 * 10 ** -digits ? 0 : v;
+    return new Intl.NumberFormat('en-US', { style: 'currency', currency: code, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(rounded);
+  }
+  return formatCredit(v, false);
+}
+
+/** Return on ad spend as a multiple: "3.75×". */
+export function formatRoas(v: number): string {
+  return `${formatCredit(v, false)}×`;
+}
+
+/** A shown number of the metric: credit, a share, money (revenue, spend, CPA) or a ROAS multiple. */
+export function formatMetric(v: number, metric: CreditMetric | 'spend', share: boolean, currency: string | null | undefined): string {
+  if (share && (metric === 'conversions' || metric === 'revenue')) return formatCredit(v, true);
+  if (metric === 'conversions') return formatCredit(v, false);
+  if (metric === 'roas') return formatRoas(v);
+  return formatAmount(v, currency);
+}
+
 /** Whole counts with grouping ("12,345"); fractions with up to two decimals. */
 export function formatCount(v: number): string {
   return new Intl.NumberFormat('en-US', { maximumFractionDigits: 2 }).format(v);
+}
+
+/**
+ * The reasons behind the "—" cells the table shows (spend column, model columns, total row), in
+ * a fixed order, so that they can be read without hovering each cell.
+ */
+export function unknownReasons(t: CreditTable, metric: CreditMetric, share: boolean): string[] {
+  const found = new Set<string>();
+  const note = (f: Figure) => {
+    if (f.kind === 'none') found.add(f.reason);
+  };
+  for (const k of t.keys) {
+    note(keySpend(t, k));
+    for (const m of t.models) note(cellFigure(t, k, m, metric, share));
+  }
+  note(totalFigure(t, 'spend', false));
+  note(totalFigure(t, metric, share));
+  return Object.values(UNKNOWN_BECAUSE).filter((r) => found.has(r));
+}
+
+// ---------- solo vs co-branded ----------
+
+export const GROUP_INFO: Record<JourneyGroup, { label: string; help: string }> = {
+  solo: { label: 'Solo', help: 'Paths whose touches are all of one organisation.' },
+  co_branded: { label: 'Co-branded', help: 'Paths with touches of two or more organisations.' },
+  direct: { label: 'Direct', help: 'Conversions without any touch inside the lookback windows.' },
+};
+
+const GROUPS: readonly JourneyGroup[] = ['solo', 'co_branded', 'direct'];
+
+/** The groups in display order (solo, co-branded, direct); a group the server left out is absent. */
+export function mixGroups(mix: readonly PartnerMixRow[]): PartnerMixRow[] {
+  return GROUPS.map((g) => mix.find((r) => r.key === g)).filter((r): r is PartnerMixRow => r !== undefined);
+}
+
+/**
+ * One sentence comparing what a conversion costs on co-branded paths against solo ones:
+ * "Co-branded paths cost 31% less per conversion than solo paths (€12.00 against €17.40)." When
+ * the two CPAs are not both known, it says why they cannot be compared.
+ */
+export function compareCpa(mix: readonly PartnerMixRow[], k: number, currency: string | null | undefined): string {
+  const solo = mix.find((r) => r.key === 'solo');
+  const co = mix.find((r) => r.key === 'co_branded');
+  const cannot = 'The cost per conversion of solo and co-branded paths cannot be compared';
+  if (!solo || !co) return `${cannot}: the server did not report both groups.`;
+  const a = figureOf(solo, 'cpa');
+  const b = figureOf(co, 'cpa');
+  if (a.kind === 'value' && b.kind === 'value') {
+    const both = `(${formatAmount(b.value, currency)} against ${formatAmount(a.value, currency)})`;
+    const pct = Math.round((1 - b.value / a.value) * 100);
+    if (pct === 0) return `Co-branded and solo paths cost about the same per conversion ${both}.`;
+    return `Co-branded paths cost ${Math.abs(pct)}% ${pct > 0 ? 'less' : 'more'} per conversion than solo paths ${both}.`;
+  }
+  const hidden = [a, b].some((f) => f.kind === 'hidden');
+  if (hidden) return `${cannot}: ${hiddenText(k)} stand behind one of them.`;
+  const reasons = new Set([a, b].map((f) => (f.kind === 'none' ? f.reason : '')));
+  if (reasons.has(UNKNOWN_BECAUSE.notShared)) return `${cannot}: some of the spend on these paths is not shared with you.`;
+  if (reasons.has(UNKNOWN_BECAUSE.noSpend)) return `${cannot}: no spend was reported on one of them.`;
+  return `${cannot}: one of them has no conversions.`;
 }
 
 // ---------- the chart ----------
@@ -353,16 +525,28 @@ export function formatCount(v: number): string {
 /** At most this many keys are drawn; the table always lists every key. */
 export const CHART_MAX_KEYS = 12;
 
+/** A cell's number for the chart; null when it shows none (withheld or "—"), so no bar is drawn. */
+export function chartValue(t: CreditTable, key: string, model: AttributionModel, metric: CreditMetric, share: boolean): number | null {
+  const f = cellFigure(t, key, model, metric, share);
+  return f.kind === 'value' ? f.value : null;
+}
+
+/** The keys with a number under at least one model: a key whose every cell is withheld or "—" has nothing to draw. */
+export function drawableKeys(t: CreditTable, metric: CreditMetric, share: boolean): string[] {
+  return t.keys.filter((k) => t.models.some((m) => chartValue(t, k, m, metric, share) !== null));
+}
+
 /**
- * The keys the chart draws: all of them up to `limit`, otherwise the `limit` keys with the most
- * credit under any model (ties: table order), kept in table order.
+ * The keys the chart draws: every drawable key up to `limit`, otherwise the `limit` with the
+ * highest value under any model (ties: table order), kept in table order.
  */
-export function chartKeys(t: CreditTable, metric: CreditMetric, limit = CHART_MAX_KEYS): string[] {
-  if (t.keys.length <= limit) return t.keys;
-  const peak = (k: string) => t.models.reduce((m, md) => Math.max(m, t.cells.get(k)?.[md]?.[metric] ?? 0), 0);
-  const ranked = t.keys.map((k, i) => ({ k, i, v: peak(k) })).sort((a, b) => b.v - a.v || a.i - b.i);
+export function chartKeys(t: CreditTable, metric: CreditMetric, share = false, limit = CHART_MAX_KEYS): string[] {
+  const keys = drawableKeys(t, metric, share);
+  if (keys.length <= limit) return keys;
+  const peak = (k: string) => t.models.reduce((m, md) => Math.max(m, chartValue(t, k, md, metric, share) ?? 0), 0);
+  const ranked = keys.map((k, i) => ({ k, i, v: peak(k) })).sort((a, b) => b.v - a.v || a.i - b.i);
   const keep = new Set(ranked.slice(0, limit).map((r) => r.k));
-  return t.keys.filter((k) => keep.has(k));
+  return keys.filter((k) => keep.has(k));
 }
 
 /** A linear axis from 0 to a round maximum at or above `max`, with 2 to ~`target` + 1 round ticks. */
@@ -381,7 +565,8 @@ export interface ChartInput {
   keys: string[];
   labels: string[];
   models: AttributionModel[];
-  value: (key: string, model: AttributionModel) => number;
+  /** null: the cell has no number to draw (withheld, or unknown); its bar is left out. */
+  value: (key: string, model: AttributionModel) => number | null;
   width: number;
 }
 
@@ -436,8 +621,9 @@ export function truncate(label: string, chars: number): string {
 
 /**
  * The grouped horizontal bar chart: one group per key (top to bottom in `keys` order), one bar per
- * model inside it (in `models` order), bar lengths on one linear scale from 0. Labels take the
- * left column (at most 36% of the width), values the right margin.
+ * model inside it (in `models` order) except where the value is null (its slot stays empty, so
+ * every model keeps its place), bar lengths on one linear scale from 0. Labels take the left
+ * column (at most 36% of the width), values the right margin.
  */
 export function chartLayout(input: ChartInput): ChartLayout {
   const { keys, labels, models, value, width } = input;
@@ -449,7 +635,7 @@ export function chartLayout(input: ChartInput): ChartLayout {
   const left = labelWidth;
   const right = Math.max(left + 40, width - CHART.valueSpace);
   const top = CHART.axisHeight;
-  const max = keys.reduce((m, k) => models.reduce((mm, md) => Math.max(mm, value(k, md)), m), 0);
+  const max = keys.reduce((m, k) => models.reduce((mm, md) => Math.max(mm, value(k, md) ?? 0), m), 0);
   const scale = niceScale(max);
   const x = (v: number) => left + (Math.max(0, v) / scale.max) * (right - left);
   const chars = Math.max(3, Math.floor((labelWidth - 14) / CHART.charWidth));
@@ -461,6 +647,7 @@ export function chartLayout(input: ChartInput): ChartLayout {
     groups.push({ key, label, shortLabel: truncate(label, chars), y, height: groupHeight });
     models.forEach((model, j) => {
       const v = value(key, model);
+      if (v === null) return;
       bars.push({
         key,
         model,
@@ -487,19 +674,48 @@ export function chartLayout(input: ChartInput): ChartLayout {
   };
 }
 
-/** A tick's label: "0", "2.5", "1.2k", "3M" (and "%" for shares). */
-export function formatTick(v: number, share: boolean): string {
+/** A tick's label: "0", "2.5", "1.2K", "3M", with "%" for shares and "×" for ROAS. */
+export function formatTick(v: number, metric: CreditMetric, share: boolean): string {
   const s = new Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 2 }).format(v);
-  return share ? `${s}%` : s;
+  if (share && (metric === 'conversions' || metric === 'revenue')) return `${s}%`;
+  return metric === 'roas' ? `${s}×` : s;
+}
+
+/** What the columns show, as a caption or a chart's name begins: "Share of revenue credited", "Cost per acquisition". */
+export function metricTitle(metric: CreditMetric, share: boolean): string {
+  if (metric === 'cpa') return 'Cost per acquisition (spend ÷ credited conversions)';
+  if (metric === 'roas') return 'Return on ad spend (credited revenue ÷ spend)';
+  return share ? `Share of ${metric} credited` : `${metric.charAt(0).toUpperCase()}${metric.slice(1)} credited`;
 }
 
 /** The chart's accessible name: what it compares, and where the numbers are. */
 export function chartLabel(models: AttributionModel[], by: CreditKey, keys: number, metric: CreditMetric, share: boolean): string {
-  const noun = metric === 'revenue' ? 'revenue' : 'conversions';
-  const what = share ? `Share of ${noun} credited` : `${noun.charAt(0).toUpperCase()}${noun.slice(1)} credited`;
+  const what = metricTitle(metric, share);
   const key = by === 'partner,channel' ? 'partner and channel' : by;
   const names = models.map((m) => MODEL_INFO[m].label).join(', ');
   return `${what} by ${key}: ${keys} ${keys === 1 ? 'key' : 'keys'} × ${models.length} ${models.length === 1 ? 'model' : 'models'} (${names}). The table below lists every value.`;
+}
+
+/** How many cells of `keys` have no bar: withheld for privacy, or without a known value ("—"). */
+export function chartGaps(t: CreditTable, keys: readonly string[], metric: CreditMetric, share: boolean): { hidden: number; unknown: number } {
+  const gaps = { hidden: 0, unknown: 0 };
+  for (const k of keys) {
+    for (const m of t.models) {
+      const f = cellFigure(t, k, m, metric, share);
+      if (f.kind === 'hidden') gaps.hidden++;
+      else if (f.kind === 'none') gaps.unknown++;
+    }
+  }
+  return gaps;
+}
+
+/** The note under the chart naming the bars it leaves out, or null when every cell has its bar. */
+export function chartGapNote(gaps: { hidden: number; unknown: number }, k: number): string | null {
+  const cells = (n: number) => `${n} ${n === 1 ? 'cell' : 'cells'}`;
+  const parts: string[] = [];
+  if (gaps.hidden > 0) parts.push(`${cells(gaps.hidden)} with ${hiddenText(k)} behind ${gaps.hidden === 1 ? 'it' : 'them'} (hidden to protect privacy)`);
+  if (gaps.unknown > 0) parts.push(`${cells(gaps.unknown)} without a known value (—)`);
+  return parts.length > 0 ? `Left out of the chart: ${parts.join(' and ')}.` : null;
 }
 
 // ---------- data feeds ----------

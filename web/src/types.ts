@@ -416,18 +416,52 @@ export type AttributionModel = 'first' | 'last' | 'linear' | 'time_decay' | 'pos
 /** What credit is keyed by. */
 export type CreditKey = 'channel' | 'partner' | 'partner,channel';
 
-export interface CreditRow {
-  key: string;
+/**
+ * Figures the caller may see: a key's credit under one model, a group of journeys, or the total.
+ * `users` is how many distinct people stand behind it (the k-anonymity count).
+ */
+export interface ShownFigures {
+  suppressed?: false;
+  users: number;
   conversions: number;
   revenue: number;
+  /**
+   * What the touchpoints behind it cost. null: some of that spend is not shared with the caller;
+   * 0: nobody reported spend (unknown, not free).
+   */
+  spend: number | null;
+  /** spend ÷ conversions; null when spend is hidden or unknown, or nothing converted. */
+  cpa: number | null;
+  /** revenue ÷ spend; null when spend is hidden or unknown. */
+  roas: number | null;
 }
+
+/** Figures withheld because fewer than `min_aggregate_users` people stand behind them (or they would give such a cell away). */
+export interface SuppressedFigures {
+  suppressed: true;
+}
+
+/** One key's credit under one model. `own`: only the caller's organisation's touches are behind it, so it is never suppressed. */
+export type CreditRow = { key: string; own: boolean } & (ShownFigures | SuppressedFigures);
+
+/** The journeys by how many organisations touched them: one, two or more, or none (a conversion without touches). */
+export type JourneyGroup = 'solo' | 'co_branded' | 'direct';
+
+/** A group of journeys; `journeys` counts converting and non-converting paths. */
+export type PartnerMixRow = { key: JourneyGroup; own: boolean } & ((ShownFigures & { journeys: number }) | SuppressedFigures);
+
+/** Every journey together. */
+export type AttributionTotal = (ShownFigures & { journeys: number }) | SuppressedFigures;
 
 export interface AttributionResponse {
   by: CreditKey;
   events: number;
   journeys: number;
-  conversions: number;
-  revenue: number;
+  /** k: the fewest people a shared figure may stand for before it is suppressed. */
+  min_aggregate_users: number;
+  total: AttributionTotal;
+  /** Solo, co-branded and direct journeys, in that order. Model-independent. */
+  partner_mix: PartnerMixRow[];
   /** Per model asked for: one row per key, sorted by key. */
   results: Partial<Record<AttributionModel, CreditRow[]>>;
 }

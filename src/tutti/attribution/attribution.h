@@ -56,7 +56,7 @@ struct EventTable {
   std::vector<uint32_t> user, partner, channel;
   std::vector<int64_t> ts_ms;
   std::vector<EventType> type;
-  std::vector<double> value;  // revenue for conversions; ignored on touchpoints
+  std::vector<double> value;  // a conversion's revenue, a touchpoint's spend (its media cost)
   std::string event_id_arena;
   std::vector<uint64_t> event_id_offsets{0};
 
@@ -83,6 +83,9 @@ struct JourneyOptions {
   std::chrono::seconds click_lookback = std::chrono::days(30);
   std::chrono::seconds view_lookback = std::chrono::days(1);
   int threads = 0;  // 0: hardware concurrency
+  // Also sum the touchpoints' spend per key and per journey (Journeys::key_spend, ::spend), for
+  // CPA and ROAS. Off by default: it reads every touchpoint's value, which the models never need.
+  bool with_spend = false;
 };
 
 // The key of conversions whose path holds no touchpoint.
@@ -106,6 +109,14 @@ struct Journeys {
   // For solo vs co-branded: per journey, the number of distinct partners on the path (0 when
   // unknown, as in path files).
   std::vector<uint32_t> partner_count;
+  // Per journey, its user (an id of the events' users dictionary); empty from path files. For
+  // counting the people behind an aggregate (ContributingUsers).
+  std::vector<uint32_t> user;
+  // With JourneyOptions::with_spend, otherwise empty: per key, the spend of every touchpoint of
+  // that key (on a path or not: it was paid for either way); per journey, the spend of the
+  // touchpoints on its path.
+  std::vector<double> key_spend;
+  std::vector<double> spend;
 
   size_t size() const { return conversions.size(); }
 };
@@ -145,5 +156,31 @@ struct Credit {
 // kInvalidArgument: time_decay without timestamps, a Markov order outside 1..4, Shapley over
 // more than 20 keys (field "model"), non-positive half-life.
 Result<Credit> Attribute(const Journeys& journeys, const ModelOptions& options);
+
+// The people behind each key's credit, for suppressing small aggregates (k-anonymity): per key id,
+// the number of distinct users with a converting journey that gives the key credit under `model`
+// (first and last: the key of that touch; every other model credits every key on the path).
+// Journeys without users (path files) count nothing. Journeys of one user must be adjacent, as
+// BuildJourneys makes them.
+std::vector<uint64_t> ContributingUsers(const Journeys& journeys, Model model);
+
+// Solo versus co-branded (C7): conversions whose path holds one partner against those whose path
+// holds several, with what their paths cost. Spend counts every journey of the group, converting
+// or not, so that CPA is what the group's conversions cost.
+struct JourneyGroup {
+  uint64_t journeys = 0;  // converting or not
+  uint64_t users = 0;     // distinct users with a converting journey in the group
+  double conversions = 0, revenue = 0, spend = 0;
+};
+struct PartnerMix {
+  JourneyGroup solo;        // paths with touchpoints of exactly one partner
+  JourneyGroup co_branded;  // paths with touchpoints of two or more partners
+  JourneyGroup direct;      // conversions without a touchpoint
+  // Spend of touchpoints on no path (outside every lookback window), with JourneyOptions::
+  // with_spend; 0 otherwise.
+  double unassigned_spend = 0;
+};
+// kFailedPrecondition (field "paths") when the journeys do not know their partners (path files).
+Result<PartnerMix> ComparePartnerMix(const Journeys& journeys);
 
 }  // namespace tutti::attribution

@@ -2,183 +2,31 @@
 // fields in place (quoted fields with "" escapes are unescaped into a scratch buffer), validated
 // column by column and appended to the EventTable. A record cut by the end of a block is scanned
 // again once the next block is in; a record that would outgrow max_record_bytes is skipped by a
-// byte-wise state machine that never buffers it.
+// byte-wise state machine that never buffers it. The checks of each field are event_fields.h's,
+// shared with the NDJSON reader.
 #include "tutti/attribution/events_csv.h"
 
 #include <array>
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <deque>
 #include <optional>
 #include <string_view>
+
+#include "tutti/attribution/event_fields.h"
 
 namespace tutti::attribution {
 namespace {
 
-constexpr size_t kMaxTextBytes = 256;
-constexpr double kMaxValue = 1e14;
-// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the instants an ISO-8601 year can name.
-constexpr int64_t kMinTimestampMs = -62167219200000;
-constexpr int64_t kMaxTimestampMs = 253402300799999;
+using internal::CheckName;
+using internal::CheckText;
+using internal::ParseTimestampMs;
+using internal::Shown;
 
 enum Column { kEventId, kUserKey, kTs, kPartner, kChannel, kType, kValue, kColumnCount };
 constexpr std::array<std::string_view, kColumnCount> kColumnNames = {
     "event_id", "user_key", "ts", "partner", "channel", "type", "value"};
 constexpr char kExpectedHeader[] = "event_id,user_key,ts,partner,channel,type,value";
-
-// A value shown in an error message: at most 40 bytes, anything but printable ASCII as \xNN (so
-// that invalid UTF-8 or control characters cannot reach a terminal).
-std::string Shown(std::string_view text) {
-  std::string out = "\"";
-  const size_t shown = std::min<size_t>(text.size(), 40);
-  for (size_t i = 0; i < shown; ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte >= 0x20 && byte < 0x7f && byte != '"' && byte != '\\') {
-      out += static_cast<char>(byte);
-    } else {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\x";
-      out += kHex[byte >> 4];
-      out += kHex[byte & 15];
-    }
-  }
-  out += '"';
-  if (text.size() > shown) out += "…";
-  return out;
-}
-
-// Length of the valid UTF-8 sequence at `p` (RFC 3629: no overlong forms, no surrogates, nothing
-// above U+10FFFF), or 0.
-size_t Utf8SequenceLength(const unsigned char* p, const unsigned char* end) {
-  const unsigned char lead = p[0];
-  auto continuation = [&](size_t i, unsigned char low = 0x80, unsigned char high = 0xbf) {
-    return p + i < end && p[i] >= low && p[i] <= high;
-  };
-  if (lead >= 0xc2 && lead <= 0xdf) return continuation(1) ? 2 : 0;
-  if (lead >= 0xe0 && lead <= 0xef) {
-    const unsigned char low = lead == 0xe0 ? 0xa0 : 0x80;
-    const unsigned char high = lead == 0xed ? 0x9f : 0xbf;
-    return continuation(1, low, high) && continuation(2) ? 3 : 0;
-  }
-  if (lead >= 0xf0 && lead <= 0xf4) {
-    const unsigned char low = lead == 0xf0 ? 0x90 : 0x80;
-    const unsigned char high = lead == 0xf4 ? 0x8f : 0xbf;
-    return continuation(1, low, high) && continuation(2) && continuation(3) ? 4 : 0;
-  }
-  return 0;
-}
-
-// Why a name or id is unacceptable, or an empty string when it is fine.
-std::string CheckText(std::string_view text) {
-  if (text.empty()) return "must not be empty";
-  if (text.size() > kMaxTextBytes) {
-    return "is " + std::to_string(text.size()) + " bytes long; at most 256 are allowed";
-  }
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const auto* end = p + text.size();
-  // Printable ASCII, the usual case, is settled by a loop the compiler vectorises.
-  unsigned char outside = 0;
-  for (const unsigned char* c = p; c < end; ++c) {
-    outside |= static_cast<unsigned char>(*c - 0x20) >= 0x5f;  // below 0x20 wraps around
-  }
-  if (outside == 0) return {};
-  while (p < end) {
-    if (*p < 0x80) {
-      if (*p < 0x20 || *p == 0x7f) {
-        return "holds a control character (byte " +
-               std::to_string(p - reinterpret_cast<const unsigned char*>(text.data()) + 1) + ")";
-      }
-      ++p;
-      continue;
-    }
-    const size_t length = Utf8SequenceLength(p, end);
-    if (length == 0) {
-      return "is not valid UTF-8 (byte " +
-             std::to_string(p - reinterpret_cast<const unsigned char*>(text.data()) + 1) + ")";
-    }
-    p += length;
-  }
-  return {};
-}
-
-// Days from 1970-01-01 to the proleptic Gregorian date (H. Hinnant's days_from_civil).
-int64_t DaysFromCivil(int64_t year, unsigned month, unsigned day) {
-  year -= month <= 2;
-  const int64_t era = (year >= 0 ? year : year - 399) / 400;
-  const auto year_of_era = static_cast<unsigned>(year - era * 400);
-  const unsigned day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-  const unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-  return era * 146097 + static_cast<int64_t>(day_of_era) - 719468;
-}
-
-unsigned DaysInMonth(int year, unsigned month) {
-  static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  return month == 2 && leap ? 29 : kDays[month - 1];
-}
-
-// Epoch milliseconds from "2026-06-01T13:00:00[.fff…](Z|±HH:MM)" or an integer of epoch
-// milliseconds; std::nullopt otherwise.
-std::optional<int64_t> ParseTimestampMs(std::string_view text) {
-  const char* p = text.data();
-  const size_t size = text.size();
-  auto digits = [&](size_t at, size_t count, unsigned* out) {
-    unsigned value = 0;
-    for (size_t i = at; i < at + count; ++i) {
-      if (i >= size || p[i] < '0' || p[i] > '9') return false;
-      value = value * 10 + static_cast<unsigned>(p[i] - '0');
-    }
-    *out = value;
-    return true;
-  };
-  if (size > 0 && size <= 16 && text.find_first_not_of("-0123456789") == std::string_view::npos &&
-      text.find('-', 1) == std::string_view::npos) {
-    int64_t ms = 0;
-    const auto [end, error] = std::from_chars(p, p + size, ms);
-    if (error != std::errc() || end != p + size || ms < kMinTimestampMs || ms > kMaxTimestampMs) {
-      return std::nullopt;
-    }
-    return ms;
-  }
-  unsigned year, month, day, hour, minute, second;
-  if (size < 20 || !digits(0, 4, &year) || p[4] != '-' || !digits(5, 2, &month) || p[7] != '-' ||
-      !digits(8, 2, &day) || p[10] != 'T' || !digits(11, 2, &hour) || p[13] != ':' ||
-      !digits(14, 2, &minute) || p[16] != ':' || !digits(17, 2, &second)) {
-    return std::nullopt;
-  }
-  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(static_cast<int>(year), month) ||
-      hour > 23 || minute > 59 || second > 59) {
-    return std::nullopt;
-  }
-  size_t at = 19;
-  unsigned millis = 0;
-  if (p[at] == '.') {
-    size_t fraction_digits = 0;
-    for (++at; at < size && p[at] >= '0' && p[at] <= '9'; ++at, ++fraction_digits) {
-      if (fraction_digits < 3) millis = millis * 10 + static_cast<unsigned>(p[at] - '0');
-    }
-    if (fraction_digits == 0 || fraction_digits > 9) return std::nullopt;
-    for (size_t i = fraction_digits; i < 3; ++i) millis *= 10;
-  }
-  int64_t offset_minutes = 0;
-  if (at + 1 == size && p[at] == 'Z') {
-    // UTC
-  } else if (at + 6 == size && (p[at] == '+' || p[at] == '-') && p[at + 3] == ':') {
-    unsigned offset_hours, offset_mins;
-    if (!digits(at + 1, 2, &offset_hours) || !digits(at + 4, 2, &offset_mins) ||
-        offset_hours > 23 || offset_mins > 59) {
-      return std::nullopt;
-    }
-    offset_minutes =
-        (p[at] == '-' ? -1 : 1) * static_cast<int64_t>(offset_hours * 60 + offset_mins);
-  } else {
-    return std::nullopt;
-  }
-  const int64_t days = DaysFromCivil(year, month, day);
-  const int64_t seconds = days * 86400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-  return seconds * 1000 + millis;
-}
 
 // A record split into fields. Views point into the block buffer, or into `scratch` for quoted
 // fields that held "" escapes.
@@ -304,15 +152,6 @@ Scan ScanRecord(const char* begin, const char* end, bool at_eof, Record& record)
   }
 }
 
-// A good record whose text still lives in the block buffer.
-struct PendingEvent {
-  std::string_view event_id, partner, channel;
-  int64_t ts_ms;
-  EventType type;
-  double value;
-};
-constexpr size_t kPendingEvents = 256;
-
 class Reader {
  public:
   Reader(std::istream& in, const EventsCsvLimits& limits, EventsCsv& out)
@@ -327,7 +166,7 @@ class Reader {
     for (;;) {
       TUTTI_ASSIGN_OR_RETURN(bool more, NextRecord(record));
       if (!more) {
-        AddPending();
+        batch_.Flush(out_.events);
         return OkStatus();
       }
       if (record.blank) continue;
@@ -339,7 +178,8 @@ class Reader {
  private:
   // Reads another block behind the unread bytes. False at the end of the stream.
   Result<bool> Refill() {
-    AddPending();
+    // The batch's texts live in the buffer this moves.
+    batch_.Flush(out_.events);
     if (eof_) return false;
     if (begin_ > 0) {
       std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
@@ -498,30 +338,23 @@ class Reader {
           break;
         case kPartner:
         case kChannel:
-          if (!(conversion && text.empty())) problem = CheckText(text);
-          if (!problem.empty() && text.empty()) problem += " on a touchpoint";
+          problem = CheckName(text, conversion);
           break;
         case kTs: {
           std::optional<int64_t> parsed = ParseTimestampMs(text);
           if (parsed) {
             ts_ms = *parsed;
           } else {
-            problem =
-                "expected an ISO-8601 instant like 2026-06-01T13:00:00Z (or with "
-                "milliseconds or a ±HH:MM offset, years 0000..9999) or epoch "
-                "milliseconds, got " +
-                Shown(text);
+            problem = internal::TimestampProblem(Shown(text));
           }
           break;
         }
         case kType:
-          if (!type.ok()) {
-            problem = "expected impression, click, engagement or conversion, got " + Shown(text);
-          }
+          if (!type.ok()) problem = internal::TypeProblem(Shown(text));
           break;
         case kValue:
           if (text.empty()) {
-            if (conversion) problem = "a conversion needs a value (0 when it has no revenue)";
+            if (conversion) problem = internal::kConversionNeedsValue;
             break;
           }
           {
@@ -530,8 +363,8 @@ class Reader {
                                 std::chars_format::fixed | std::chars_format::scientific);
             if (error != std::errc() || end != text.data() + text.size() || !std::isfinite(value)) {
               problem = "expected a decimal number like 19.99, got " + Shown(text);
-            } else if (value < 0 || value > kMaxValue) {
-              problem = "must be between 0 and 1e14, got " + Shown(text);
+            } else if (!internal::IsEventValueInRange(value)) {
+              problem = internal::ValueRangeProblem(Shown(text));
             }
           }
           break;
@@ -545,38 +378,16 @@ class Reader {
     }
     // Unescaped text lives in the record's scratch, which the next record reuses: keep a copy.
     const char* scratch = record.scratch.data();
-    for (std::string_view& text : values) {
+    for (const Column column : {kEventId, kUserKey, kPartner, kChannel}) {
+      std::string_view& text = values[column];
       if (!text.empty() && text.data() >= scratch &&
           text.data() < scratch + record.scratch.size()) {
-        text = pending_text_.emplace_back(text);
+        text = batch_.Keep(text);
       }
     }
-    pending_.push_back({values[kEventId], values[kPartner], values[kChannel], ts_ms, *type,
-                        conversion ? value : 0});
-    pending_users_.push_back(values[kUserKey]);
-    if (pending_.size() == kPendingEvents) AddPending();
-  }
-
-  // Appends the pending events to the table. Runs before every refill, since their text lives
-  // in the buffer, and at the end.
-  void AddPending() {
-    EventTable& table = out_.events;
-    pending_user_ids_.resize(pending_users_.size());
-    table.users.InternMany(pending_users_, pending_user_ids_);
-    for (size_t i = 0; i < pending_.size(); ++i) {
-      const PendingEvent& e = pending_[i];
-      table.user.push_back(pending_user_ids_[i]);
-      table.partner.push_back(table.partners.Intern(e.partner));
-      table.channel.push_back(table.channels.Intern(e.channel));
-      table.ts_ms.push_back(e.ts_ms);
-      table.type.push_back(e.type);
-      table.value.push_back(e.value);
-      table.event_id_arena.append(e.event_id);
-      table.event_id_offsets.push_back(table.event_id_arena.size());
-    }
-    pending_.clear();
-    pending_users_.clear();
-    pending_text_.clear();
+    batch_.Add(values[kEventId], values[kUserKey], ts_ms, values[kPartner], values[kChannel], *type,
+               value);
+    if (batch_.full()) batch_.Flush(out_.events);
   }
 
   std::string FieldName(size_t field) const {
@@ -595,11 +406,7 @@ class Reader {
   uint64_t line_ = 1;                 // the line at begin_
   uint64_t record_line_ = 1;          // the line where the record in hand starts
   std::vector<int> column_of_field_;  // Column, or -1 for an ignored column
-  // Good events not yet in the table, so that their user keys are interned in a batch.
-  std::vector<PendingEvent> pending_;
-  std::vector<std::string_view> pending_users_;
-  std::vector<uint32_t> pending_user_ids_;
-  std::deque<std::string> pending_text_;  // stable addresses for the views in pending_
+  internal::EventBatch batch_;        // good events whose texts still live in buffer_
 };
 
 }  // namespace
@@ -613,18 +420,7 @@ Result<EventsCsv> ParseEventsCsv(std::istream& in, const EventsCsvLimits& limits
 
 Result<EventTable> ReadEventsCsv(std::istream& in, const EventsCsvLimits& limits) {
   TUTTI_ASSIGN_OR_RETURN(EventsCsv parsed, ParseEventsCsv(in, limits));
-  if (parsed.rejected == 0) return std::move(parsed.events);
-  const std::string others = parsed.rejected > 1 ? " (" + std::to_string(parsed.rejected) +
-                                                       " bad records in all; the first is shown)"
-                                                 : "";
-  if (parsed.errors.empty()) {
-    return InvalidArgument(std::to_string(parsed.rejected) + " bad records", "events",
-                           "invalid_record");
-  }
-  const EventsCsvError& first = parsed.errors.front();
-  return InvalidArgument(first.reason + others,
-                         "line " + std::to_string(first.line) + ": " + first.field,
-                         "invalid_record");
+  return internal::EventsOrFirstError(std::move(parsed));
 }
 
 }  // namespace tutti::attribution

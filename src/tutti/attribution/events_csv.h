@@ -12,9 +12,9 @@
 //                       or epoch milliseconds, an integer (optionally negative);
 //   partner, channel    as event_id; may be empty on conversions only (they are not credited);
 //   type                impression, click, engagement or conversion;
-//   value               a decimal number, 0 <= value <= 1e14; required on conversions (write 0
-//                       when a conversion has no revenue), empty or a number on touchpoints,
-//                       where it is ignored.
+//   value               a decimal number, 0 <= value <= 1e14: a conversion's revenue (required:
+//                       write 0 when it has none) or a touchpoint's spend, its media cost (empty
+//                       means 0). EventTable::value keeps it on every row.
 // A bad record is rejected as a whole with its line (the physical line where it starts; the
 // header is line 1), the column at fault and the reason; the others are kept.
 //

@@ -304,6 +304,42 @@ void ForEachJourney(const UserEvent* begin, const UserEvent* end, const OnJourne
   if (segment < end) on_journey(segment, end, static_cast<const UserEvent*>(nullptr));
 }
 
+// Every touchpoint's value summed per key, exactly (ExactSum), so that the result does not
+// depend on how rows are split among threads. kInvalidArgument for a spend that is negative, not
+// finite or above kMaxJourneyCount.
+Result<std::vector<double>> SpendPerKey(const EventTable& events, const Pairs& pairs,
+                                        const Dictionary& keys, int threads) {
+  const size_t n = events.size();
+  const size_t parts = n < (1 << 16) ? 1 : static_cast<size_t>(threads);
+  std::vector<std::vector<ExactSum>> sums(parts, std::vector<ExactSum>(keys.size()));
+  std::vector<size_t> first_bad_row(parts, std::numeric_limits<size_t>::max());
+  RunParallel(parts, threads, [&](size_t p) {
+    for (size_t r = n * p / parts; r < n * (p + 1) / parts; ++r) {
+      if (!IsTouch(events.type[r])) continue;
+      const double spend = events.value[r];
+      if (!(spend >= 0 && spend <= kMaxJourneyCount)) {
+        first_bad_row[p] = r;
+        return;
+      }
+      sums[p][pairs.Key(pairs.Id(events.partner[r], events.channel[r]))].Add(spend);
+    }
+  });
+  for (size_t row : first_bad_row) {
+    if (row != std::numeric_limits<size_t>::max()) {
+      return InvalidArgument("event table row " + std::to_string(row) +
+                                 " has a spend that is negative, not finite or above 1e14",
+                             "events");
+    }
+  }
+  std::vector<double> spend(keys.size());
+  for (size_t k = 0; k < keys.size(); ++k) {
+    ExactSum total;
+    for (const auto& part : sums) total.Add(part[k]);
+    spend[k] = total.Value();
+  }
+  return spend;
+}
+
 }  // namespace
 
 Result<Journeys> BuildJourneys(const EventTable& events, const JourneyOptions& options) {
@@ -510,9 +546,11 @@ Result<Journeys> BuildJourneys(const EventTable& events, const JourneyOptions& o
     reserve(journeys.value, journey_count);
     reserve(journeys.nulls, journey_count);
     reserve(journeys.partner_count, journey_count);
+    reserve(journeys.user, journey_count);
+    if (options.with_spend) reserve(journeys.spend, journey_count);
     Populate(slices, threads);
   }
-  RunParallel(7, threads, [&](size_t column) {
+  RunParallel(9, threads, [&](size_t column) {
     switch (column) {
       case 0:
         journeys.touch_age_seconds.resize(touch_count);
@@ -535,6 +573,12 @@ Result<Journeys> BuildJourneys(const EventTable& events, const JourneyOptions& o
         break;
       case 6:
         journeys.partner_count.resize(journey_count);
+        break;
+      case 7:
+        journeys.user.resize(journey_count);
+        break;
+      case 8:
+        if (options.with_spend) journeys.spend.resize(journey_count);
         break;
     }
   });
@@ -569,9 +613,11 @@ Result<Journeys> BuildJourneys(const EventTable& events, const JourneyOptions& o
                 conversion != nullptr ? conversion->time() : (last - 1)->time();
             ++stamp;
             uint32_t distinct_partners = 0;
+            double spend = 0;
             journeys.offsets[j] = t;
             for (const UserEvent* e = first; e < last; ++e) {
               if (conversion != nullptr && !on_path(*e, reference)) continue;
+              if (options.with_spend) spend += events.value[e->row];
               journeys.touch_key[t] = pairs.Key(e->pair);
               journeys.touch_age_seconds[t] = static_cast<int64_t>(reference - e->time()) / 1000;
               ++t;
@@ -587,6 +633,8 @@ Result<Journeys> BuildJourneys(const EventTable& events, const JourneyOptions& o
               ++t;
             }
             journeys.partner_count[j] = distinct_partners;
+            journeys.user[j] = u;
+            if (options.with_spend) journeys.spend[j] = spend;
             if (conversion != nullptr) {
               journeys.conversions[j] = 1;
               journeys.value[j] = events.value[conversion->row];
@@ -597,6 +645,9 @@ Result<Journeys> BuildJourneys(const EventTable& events, const JourneyOptions& o
           });
     }
   });
+  if (options.with_spend) {
+    TUTTI_ASSIGN_OR_RETURN(journeys.key_spend, SpendPerKey(events, pairs, journeys.keys, threads));
+  }
   return journeys;
 }
 

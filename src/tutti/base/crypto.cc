@@ -16,6 +16,27 @@ std::string Sha256(std::string_view data) {
   return out;
 }
 
+struct Sha256Stream::State {
+  crypto_hash_sha256_state sodium;
+};
+
+Sha256Stream::Sha256Stream() : state_(std::make_unique<State>()) {
+  crypto_hash_sha256_init(&state_->sodium);
+}
+
+Sha256Stream::~Sha256Stream() = default;
+
+void Sha256Stream::Update(std::string_view data) {
+  crypto_hash_sha256_update(&state_->sodium, reinterpret_cast<const unsigned char*>(data.data()),
+                            data.size());
+}
+
+std::string Sha256Stream::Finish() {
+  std::string out(crypto_hash_sha256_BYTES, '\0');
+  crypto_hash_sha256_final(&state_->sodium, reinterpret_cast<unsigned char*>(out.data()));
+  return out;
+}
+
 std::string HmacSha256(std::string_view key, std::string_view data) {
   crypto_auth_hmacsha256_state state;
   crypto_auth_hmacsha256_init(&state, reinterpret_cast<const unsigned char*>(key.data()),

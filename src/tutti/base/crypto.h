@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -13,7 +14,22 @@ namespace tutti {
 
 Status InitCrypto();
 
-std::string Sha256(std::string_view data);                            // 32 raw bytes
+std::string Sha256(std::string_view data);  // 32 raw bytes
+// SHA-256 of data that arrives in pieces (a streamed upload): after Update(a) and Update(b),
+// Finish() returns Sha256(a + b). Finish() ends its use; call it once.
+class Sha256Stream {
+ public:
+  Sha256Stream();
+  ~Sha256Stream();
+  Sha256Stream(const Sha256Stream&) = delete;
+  Sha256Stream& operator=(const Sha256Stream&) = delete;
+  void Update(std::string_view data);
+  std::string Finish();  // 32 raw bytes
+
+ private:
+  struct State;  // libsodium's, kept out of this header
+  std::unique_ptr<State> state_;
+};
 std::string HmacSha256(std::string_view key, std::string_view data);  // 32 raw bytes
 std::string RandomBytes(size_t count);
 std::string HexEncode(std::string_view bytes);

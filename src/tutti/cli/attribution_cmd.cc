@@ -9,11 +9,13 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <streambuf>
 #include <string>
 #include <vector>
 
 #include "tutti/attribution/attribution.h"
 #include "tutti/attribution/events_csv.h"
+#include "tutti/attribution/events_ndjson.h"
 #include "tutti/attribution/paths.h"
 #include "tutti/base/csv.h"
 #include "tutti/scheduling/duration.h"
@@ -33,10 +35,12 @@ struct AttributionArgs {
 };
 
 constexpr char kFormatsHelp[] =
-    "--events FILE is CSV with the header event_id,user_key,ts,partner,channel,type,value:\n"
+    "--events FILE is CSV with the header event_id,user_key,ts,partner,channel,type,value,\n"
+    "  or NDJSON: one JSON object per line with those keys, ts a string or an integer of epoch\n"
+    "  milliseconds, value a number (input starting with '{' is NDJSON, so - works for both).\n"
     "  ts is ISO-8601 (2026-06-01T13:00:00Z, optional milliseconds or ±HH:MM offset) or epoch\n"
-    "  milliseconds; type is impression, click, engagement or conversion; value is the\n"
-    "  conversion's revenue (required on conversions, ignored on touchpoints).\n"
+    "  milliseconds; type is impression, click, engagement or conversion; value is a\n"
+    "  conversion's revenue (required) or a touchpoint's spend (optional, 0 when empty).\n"
     "  A conversion's path is the user's touchpoints since the previous conversion within the\n"
     "  click window (clicks, engagements) or view window (impressions); ties in time are\n"
     "  ordered by event id; a conversion without touchpoints is credited to (direct).\n"
@@ -45,8 +49,8 @@ constexpr char kFormatsHelp[] =
     "  time_decay (it has no timestamps).\n"
     "FILE - reads standard input. Output: CSV, header channel,conversions,revenue (or\n"
     "partner,… / partner,channel,…), one row per key sorted by key, 6 decimals.\n"
-    "A bad record exits 1 with one line naming its line and column. Durations: an integer\n"
-    "with s, m, h, d or w (30d, 12h). See docs/attribution.md.\n";
+    "A bad record exits 1 with one line naming its line and column (or NDJSON key).\n"
+    "Durations: an integer with s, m, h, d or w (30d, 12h). See docs/attribution.md.\n";
 
 // Calendar durations only: working days mean nothing to a lookback window.
 Result<std::chrono::seconds> ParseWindow(const std::string& text) {
@@ -118,6 +122,71 @@ class Input {
   std::istream* stream_ = &std::cin;
 };
 
+// Standard input cannot be rewound, so the bytes read to tell NDJSON from CSV are handed out
+// again before the rest of the stream.
+class ReplayingStreambuf : public std::streambuf {
+ public:
+  ReplayingStreambuf(std::string replay, std::streambuf* rest)
+      : replay_(std::move(replay)), rest_(rest) {
+    setg(replay_.data(), replay_.data(), replay_.data() + replay_.size());
+  }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() == egptr()) {
+      const std::streamsize got = rest_->sgetn(block_, sizeof block_);
+      if (got <= 0) return traits_type::eof();
+      setg(block_, block_, block_ + got);
+    }
+    return traits_type::to_int_type(*gptr());
+  }
+  // The readers ask for large blocks: past the replayed bytes they go straight to the source.
+  std::streamsize xsgetn(char* out, std::streamsize count) override {
+    const std::streamsize buffered = std::min<std::streamsize>(count, egptr() - gptr());
+    std::memcpy(out, gptr(), static_cast<size_t>(buffered));
+    setg(eback(), gptr() + buffered, egptr());
+    if (buffered == count) return count;
+    return buffered + std::max<std::streamsize>(rest_->sgetn(out + buffered, count - buffered), 0);
+  }
+
+ private:
+  std::string replay_;
+  std::streambuf* rest_;
+  char block_[4096];
+};
+
+// The events input and its format: NDJSON when the first byte after white space (and a UTF-8
+// byte-order mark) is '{', otherwise CSV, whose header starts with a column name.
+class EventsInput {
+ public:
+  explicit EventsInput(std::istream& in) : buffer_(Sniff(in), in.rdbuf()), stream_(&buffer_) {}
+  bool ndjson() const { return ndjson_; }
+  std::istream& stream() { return stream_; }
+
+ private:
+  std::string Sniff(std::istream& in) {
+    // Enough white space to decide that the input holds nothing else; the reader says so.
+    constexpr size_t kMaxSniffBytes = size_t{64} << 10;
+    constexpr std::string_view kByteOrderMark = "\xef\xbb\xbf";
+    std::string seen;
+    // Through the istream, which turns a failing read into badbit rather than an exception.
+    while (seen.size() < kMaxSniffBytes) {
+      const int c = in.get();
+      if (c == std::istream::traits_type::eof()) break;
+      seen += static_cast<char>(c);
+      if (seen.size() <= kByteOrderMark.size() && kByteOrderMark.starts_with(seen)) continue;
+      if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+      ndjson_ = c == '{';
+      break;
+    }
+    return seen;
+  }
+
+  bool ndjson_ = false;
+  ReplayingStreambuf buffer_;
+  std::istream stream_;
+};
+
 Result<attribution::Journeys> LoadJourneys(const AttributionArgs& args) {
   if (!args.paths_path.empty()) {
     TUTTI_ASSIGN_OR_RETURN(std::unique_ptr<Input> input, Input::Open(args.paths_path, "paths"));
@@ -126,8 +195,12 @@ Result<attribution::Journeys> LoadJourneys(const AttributionArgs& args) {
     return attribution::ReadPathFile(input->stream(), options);
   }
   TUTTI_ASSIGN_OR_RETURN(std::unique_ptr<Input> input, Input::Open(args.events_path, "events"));
+  EventsInput events_input(input->stream());
+  if (input->stream().bad()) return Unavailable("reading the events failed");
   TUTTI_ASSIGN_OR_RETURN(attribution::EventTable events,
-                         attribution::ReadEventsCsv(input->stream()));
+                         events_input.ndjson()
+                             ? attribution::ReadEventsNdjson(events_input.stream())
+                             : attribution::ReadEventsCsv(events_input.stream()));
   attribution::JourneyOptions options;
   options.by = args.by == "partner"   ? attribution::CreditKey::kPartner
                : args.by == "channel" ? attribution::CreditKey::kChannel
@@ -191,7 +264,7 @@ void AddAttributionCommand(CLI::App& app, int* exit_code) {
       "Share each conversion and its revenue among channels or partners by a model, as CSV");
   cmd->footer(kFormatsHelp);
   auto* input = cmd->add_option_group("input", "Exactly one of --events and --paths");
-  input->add_option("--events", args->events_path, "Events CSV, or - for standard input");
+  input->add_option("--events", args->events_path, "Events CSV or NDJSON, or - for standard input");
   auto* paths = input->add_option("--paths", args->paths_path,
                                   "ChannelAttribution path file, or - for standard input");
   input->require_option(1);

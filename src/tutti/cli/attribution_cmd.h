@@ -1,7 +1,7 @@
 // `tutti attribution`: credit and revenue per channel, partner or partner × channel from an
-// events CSV or a ChannelAttribution path file, by one model, printed as CSV. A thin shell over
-// tutti/attribution (docs/attribution.md, "Command line"). Not thread-safe (one invocation per
-// process); the engine itself uses --threads threads.
+// events file (CSV or NDJSON) or a ChannelAttribution path file, by one model, printed as CSV. A
+// thin shell over tutti/attribution (docs/attribution.md, "Command line"). Not thread-safe (one
+// invocation per process); the engine itself uses --threads threads.
 #pragma once
 
 namespace CLI {

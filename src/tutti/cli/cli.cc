@@ -12,15 +12,19 @@
 #include <thread>
 
 #include "tutti/base/crypto.h"
+#include "tutti/cli/asset_cmd.h"
 #include "tutti/cli/attribution_cmd.h"
 #include "tutti/cli/cli_support.h"
+#include "tutti/cli/gate_cmd.h"
 #include "tutti/cli/measurement_cmd.h"
 #include "tutti/core/roles.h"
 #include "tutti/governance/audit_chain.h"
 #include "tutti/http/auth.h"
 #include "tutti/http/server.h"
 #include "tutti/scheduling/plan.h"
+#include "tutti/service/approvals.h"
 #include "tutti/service/ingest.h"
+#include "tutti/service/job_runner.h"
 #include "tutti/storage/migrations.h"
 
 namespace tutti::cli {
@@ -60,7 +64,7 @@ std::pair<std::string, int> ParseListen(const std::string& listen) {
 }
 
 int Serve(const std::string& db_url, const std::string& listen, http::ServerConfig config,
-          const PasswordOptions& passwords) {
+          const PasswordOptions& passwords, std::chrono::milliseconds job_poll_interval) {
   // Block the stop signals before any thread starts, so that only the waiter below sees them.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
@@ -70,6 +74,11 @@ int Serve(const std::string& db_url, const std::string& listen, http::ServerConf
 
   auto db = OpenAndMigrate(db_url);
   storage::Store store(*db, SystemClock::Get());
+  // Background jobs (approval escalations) run beside the server; the database leases each job
+  // to one runner, so several instances on one PostgreSQL share the queue.
+  service::JobRunner jobs(
+      store, {.owner = service::JobRunner::DefaultOwner(), .poll_interval = job_poll_interval});
+  service::HandleApprovalJobs(jobs, store);
   http::AuthConfig auth_config;
   auth_config.password_params = passwords.Params();
   http::AuthService auth(store, auth_config);
@@ -96,7 +105,9 @@ int Serve(const std::string& db_url, const std::string& listen, http::ServerConf
   });
   std::cout << "Tutti is listening on http://" << host << ":" << bound << "  (database "
             << db->DisplayUrl() << ")" << std::endl;
+  jobs.Start();
   Status served = server.Serve();
+  jobs.Stop();
   // Wake the waiter if the server stopped for another reason.
   pthread_kill(waiter.native_handle(), SIGTERM);
   waiter.join();
@@ -284,6 +295,7 @@ int Run(int argc, char** argv) {
   http::ServerConfig server_config;
   std::string secret_file = "tutti-data/identifier-secret";
   PasswordOptions passwords;
+  int64_t job_poll_ms = 5000;
   serve->add_option("--listen", listen, "HOST:PORT to listen on (port 0 picks a free port)")
       ->capture_default_str();
   serve->add_option("--web-root", server_config.web_root, "Directory of the built web UI")
@@ -295,8 +307,21 @@ int Run(int argc, char** argv) {
       ->capture_default_str();
   serve
       ->add_option("--max-upload-bytes", server_config.max_upload_bytes,
-                   "Largest accepted event upload (CSV/NDJSON, compressed size)")
+                   "Most of one event upload held in memory: an upload this size or smaller is "
+                   "read whole before its batch starts, a larger one streams through a buffer "
+                   "this size")
       ->check(CLI::Range(size_t{1024}, size_t{1} << 34))
+      ->capture_default_str();
+  serve
+      ->add_option("--max-ingest-bytes", server_config.max_ingest_bytes,
+                   "Largest accepted event upload, read as a stream (a gzip file counts "
+                   "compressed; 413 above; 0: no limit)")
+      ->capture_default_str();
+  serve
+      ->add_option("--min-aggregate-users", server_config.min_aggregate_users,
+                   "k-anonymity: shared aggregate cells (attribution by channel, other partners' "
+                   "rows) backed by fewer distinct users are suppressed")
+      ->check(CLI::Range(size_t{1}, size_t{1000000}))
       ->capture_default_str();
   serve
       ->add_option("--secret-file", secret_file,
@@ -308,12 +333,26 @@ int Run(int argc, char** argv) {
                    "Worker threads; each open keep-alive connection holds one")
       ->check(CLI::Range(1, 4096))
       ->capture_default_str();
+  serve
+      ->add_option("--data-dir", server_config.data_dir,
+                   "Data directory: uploaded asset files are kept under DIR/blobs")
+      ->capture_default_str();
+  serve
+      ->add_option("--max-asset-bytes", server_config.max_asset_bytes,
+                   "Largest accepted asset upload (413 above)")
+      ->capture_default_str();
   serve->add_flag("--secure-cookies", server_config.secure_cookies,
                   "Mark the session cookie Secure (set this behind HTTPS)");
+  serve
+      ->add_option("--job-poll-ms", job_poll_ms,
+                   "How often background jobs (approval escalations) are looked for, in ms")
+      ->check(CLI::Range(int64_t{10}, int64_t{3600000}))
+      ->capture_default_str();
   AddPasswordOptions(serve, &passwords);
   serve->callback([&] {
     server_config.identifier_secret = Check(service::LoadOrCreateIdentifierSecret(secret_file));
-    exit_code = Serve(db_url, listen, server_config, passwords);
+    exit_code =
+        Serve(db_url, listen, server_config, passwords, std::chrono::milliseconds(job_poll_ms));
   });
 
   auto* migrate = app.add_subcommand("migrate", "Apply pending schema migrations");
@@ -395,6 +434,7 @@ int Run(int argc, char** argv) {
     auto db = OpenAndMigrate(db_url);
     storage::Store store(*db, SystemClock::Get());
     Check(SeedDemo(store, std::cout));
+    Check(SeedDemoMeasurement(store, std::cout));
   });
 
   auto* audit = app.add_subcommand("audit", "Inspect the audit trail");
@@ -439,6 +479,8 @@ int Run(int argc, char** argv) {
 
   AddMeasurementCommands(app, &db_url, &exit_code);
   AddAttributionCommand(app, &exit_code);
+  AddGateCommands(app, &db_url, &exit_code);
+  AddAssetCommands(app, &db_url);
 
   std::string plan_path, now_text, delay_text;
   AddScheduleCommands(app, &plan_path, &now_text, &delay_text);

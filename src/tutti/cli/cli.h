@@ -4,6 +4,7 @@
 #pragma once
 
 #include <iosfwd>
+#include <map>
 #include <string>
 
 #include "tutti/storage/store.h"
@@ -15,6 +16,14 @@ int Run(int argc, char** argv);
 // Seeds the demo (host brand, three partners, an unrelated partner, one activation across three
 // markets) unless it is already there; writes the log-ins to `out`. Idempotent.
 Status SeedDemo(storage::Store& store, std::ostream& out);
+// Seeds the demo activation's measurement data (contracts for three partner feeds and the host's
+// shop, three weeks of events) unless it is there; needs SeedDemo first. Idempotent.
+Status SeedDemoMeasurement(storage::Store& store, std::ostream& out);
+// Part of SeedDemo: criteria for every phase gate of the demo activation, the first two gates
+// passed (ticks, a sign-off, go decisions) and the pilot gate open. `user_ids` maps the demo's
+// emails to user ids.
+Status SeedDemoGates(storage::Store& store, const std::string& activation_id,
+                     const std::map<std::string, std::string>& user_ids);
 
 // Resolves every stored plan's launch again with the system tz database and compares it with the
 // instants recorded when the plan was stored. Writes one line per moved launch, per plan that no

@@ -235,8 +235,11 @@ Status SeedDemo(storage::Store& store, std::ostream& out) {
                                                          {"contact", "Olivia Okafor"},
                                                          {"role", "owner"}}})},
                    {"exit_clause_notice_days", 30},
-                   {"data_sharing", Json{{"scope", Json::array({"aggregates", "conversions"})},
-                                         {"cadence", "daily"}}}}));
+                   {"data_sharing",
+                    Json{{"scope", std::string(p.org) == "StreamCo"
+                                       ? Json::array({"aggregates", "conversions", "spend"})
+                                       : Json::array({"aggregates", "conversions"})},
+                         {"cadence", "daily"}}}}));
       TUTTI_RETURN_IF_ERROR(
           store.AddParticipant(activation.id, org_ids[p.org], p.role, agreement, olivia, allow)
               .status());
@@ -306,6 +309,7 @@ Status SeedDemo(storage::Store& store, std::ostream& out) {
                                                DemoContentCalendar(schedule, org_ids), 1, olivia,
                                                allow)
                               .status());
+    TUTTI_RETURN_IF_ERROR(SeedDemoGates(store, activation.id, user_ids));
     out << "Demo seeded: " << kHostName << " with StreamCo, Nova Sports and Lumen Creators in "
         << "\"Summer Splash 2026\" (US, GB, JP); Orbit Media takes part in nothing.\n";
   }

@@ -104,10 +104,93 @@ bool CanEraseUserKey(const Principal& p) {
   return !p.scopes.has_value() && (p.role == Role::kOwner || p.role == Role::kPartnerAdmin);
 }
 
+bool CanEditGateCriteria(const Principal& p, const ActivationAccess& a) {
+  return CanWrite(p) && IsHostOf(p, a) && (p.role == Role::kOwner || p.role == Role::kFacilitator);
+}
+
+bool CanTickGateChecklist(const Principal& p, const ActivationAccess& a) {
+  return CanWrite(p) && IsHostOf(p, a) && p.role != Role::kViewer;
+}
+
+bool CanSignOffGate(const Principal& p, const ActivationAccess& a) {
+  // A sign-off is a person's word: keys have no one to stand behind it.
+  return !p.scopes.has_value() && !p.user_id.empty() && CanViewActivation(p, a) &&
+         p.role != Role::kViewer;
+}
+
+bool CanDecideGate(const Principal& p, const ActivationAccess& a) {
+  return !p.scopes.has_value() && !p.user_id.empty() && CanEditBrief(p, a);
+}
+
+bool CanSeeGateMeasurement(const Principal& p, const ActivationAccess& a, bool money,
+                           const std::string& scope_org_id) {
+  if (!CanViewActivation(p, a)) return false;
+  if (IsHostOf(p, a) || (!scope_org_id.empty() && scope_org_id == p.org_id)) return true;
+  return !money && scope_org_id.empty();
+}
+
+bool CanViewApproval(const Principal& p, const ActivationAccess& a, const std::string& owner_org_id,
+                     bool named_as_approver) {
+  if (!CanViewActivation(p, a)) return false;
+  return IsHostOf(p, a) || p.org_id == owner_org_id || named_as_approver;
+}
+
+bool CanRequestApproval(const Principal& p, const ActivationAccess& a) {
+  return CanWrite(p) && CanViewActivation(p, a) && p.role != Role::kViewer;
+}
+
+bool CanDecideApproval(const Principal& p, const ActivationAccess& a) {
+  return !p.scopes.has_value() && !p.user_id.empty() && CanViewActivation(p, a);
+}
+
+bool CanResubmitApproval(const Principal& p, const ActivationAccess& a,
+                         const std::string& owner_org_id) {
+  return CanRequestApproval(p, a) && p.org_id == owner_org_id;
+}
+
+bool CanViewApprovalBreaches(const Principal& p, const ActivationAccess& a,
+                             const std::string& owner_org_id) {
+  return CanViewApproval(p, a, owner_org_id, false);
+}
+
+bool HasApprovalInbox(const Principal& p) { return !p.scopes.has_value() && !p.user_id.empty(); }
+
 bool CanCreateUserFeed(const Principal& p) { return !p.scopes.has_value() && !p.user_id.empty(); }
 
 bool CanManageOrgFeeds(const Principal& p, const std::string& org_id) {
   return CanCreateUserFeed(p) && CanManageOrgMembers(p, org_id);
+}
+
+bool CanViewAsset(const Principal& p, const ActivationAccess& a, const std::string& owner_org_id,
+                  bool shared) {
+  if (!CanViewActivation(p, a)) return false;
+  return IsHostOf(p, a) || p.org_id == owner_org_id || shared;
+}
+
+bool CanUploadAsset(const Principal& p, const ActivationAccess& a) {
+  return CanWrite(p) && CanViewActivation(p, a) && p.role != Role::kViewer;
+}
+
+bool CanAddAssetVersion(const Principal& p, const ActivationAccess& a,
+                        const std::string& owner_org_id) {
+  return CanUploadAsset(p, a) && p.org_id == owner_org_id;
+}
+
+bool CanEditAssetSettings(const Principal& p, const ActivationAccess& a) {
+  return CanWrite(p) && IsHostOf(p, a) && (p.role == Role::kOwner || p.role == Role::kFacilitator);
+}
+
+bool CanTranslateVariant(const Principal& p, const ActivationAccess& a,
+                         const std::string& variant_owner_org_id) {
+  return CanUploadAsset(p, a) && p.org_id == variant_owner_org_id;
+}
+
+bool CanReviewVariant(const Principal& p, const ActivationAccess& a,
+                      const std::string& master_owner_org_id) {
+  if (p.scopes.has_value() || p.user_id.empty() || !CanViewActivation(p, a)) return false;
+  if (IsHostOf(p, a)) return p.role == Role::kOwner || p.role == Role::kFacilitator;
+  return p.org_id == master_owner_org_id &&
+         (p.role == Role::kOwner || p.role == Role::kPartnerAdmin);
 }
 
 bool CanCreateOrg(const Principal& p) {

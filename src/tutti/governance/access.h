@@ -77,6 +77,66 @@ bool CanSendEvents(const Principal& p, const std::string& feed_org_id);
 bool CanRecordConsent(const Principal& p);
 bool CanEraseUserKey(const Principal& p);
 
+// Phase gates (docs/approvals.md). Everyone who sees the activation sees its gates. Criteria:
+// the host's owners and facilitators. Checklist items: the host's people but viewers (and host
+// keys with activations:write). Sign-offs towards required approvals: people (not API keys) of
+// the host and the partners, but viewers. A go/no-go: the people who edit the brief (the host's
+// owners and facilitators, the partner facilitator holding the seat); overriding a failing
+// criterion is narrower still (governance::CanOverrideGate: the host's side only).
+bool CanEditGateCriteria(const Principal& p, const ActivationAccess& a);
+bool CanTickGateChecklist(const Principal& p, const ActivationAccess& a);
+bool CanSignOffGate(const Principal& p, const ActivationAccess& a);
+bool CanDecideGate(const Principal& p, const ActivationAccess& a);
+// Whether a gate shows the caller a measured value: the host sees every one; a partner sees
+// counts and rates (impressions, clicks, conversions, CTR, conversion rate) of the whole
+// activation or a channel, and everything measured on its own organisation, but no money figure
+// (spend, revenue and the ratios over them) of anyone else: spend is shared only by agreement
+// (docs/attribution.md). `scope_org_id` is the organisation a threshold's scope names, or "".
+bool CanSeeGateMeasurement(const Principal& p, const ActivationAccess& a, bool money,
+                           const std::string& scope_org_id);
+
+// Approval workflows (docs/approvals.md, "Storage, jobs and HTTP API"). A request belongs to the
+// organisation whose item it is (`owner_org_id`). It is seen by the activation's host, by the
+// owner's people, and by those the workflow names as approvers (`named_as_approver`: a named
+// user, or a role held on the item's side), never by another partner otherwise.
+bool CanViewApproval(const Principal& p, const ActivationAccess& a, const std::string& owner_org_id,
+                     bool named_as_approver);
+// Putting one's own organisation's item up for approval: its people but viewers, and its keys
+// with activations:write.
+bool CanRequestApproval(const Principal& p, const ActivationAccess& a);
+// Deciding is a person's word (no API key); whether they are an approver of the step is the
+// workflow's to say (governance::CheckDecision, not_an_approver).
+bool CanDecideApproval(const Principal& p, const ActivationAccess& a);
+// A new round after a reject or a request for changes: the owner's people but viewers, and its
+// keys with activations:write.
+bool CanResubmitApproval(const Principal& p, const ActivationAccess& a,
+                         const std::string& owner_org_id);
+// The SLA report (breaches and escalations): the host sees every item's, a partner its own.
+bool CanViewApprovalBreaches(const Principal& p, const ActivationAccess& a,
+                             const std::string& owner_org_id);
+// An inbox belongs to a person; API keys have none.
+bool HasApprovalInbox(const Principal& p);
+
+// Asset library (docs/assets.md, "Storage, HTTP API and CLI"). An asset belongs to the
+// organisation that uploaded its first version. The host sees every asset of its activation; a
+// partner sees its own organisation's and those their owner shared, never another partner's
+// drafts. Uploading (a new asset or variant): the host's and partners' people but viewers, and
+// keys with activations:write. A new version: the same, of the owner's organisation only.
+bool CanViewAsset(const Principal& p, const ActivationAccess& a, const std::string& owner_org_id,
+                  bool shared);
+bool CanUploadAsset(const Principal& p, const ActivationAccess& a);
+bool CanAddAssetVersion(const Principal& p, const ActivationAccess& a,
+                        const std::string& owner_org_id);
+// Naming template, brand and platform specs: the host's owners and facilitators.
+bool CanEditAssetSettings(const Principal& p, const ActivationAccess& a);
+// A variant's translation (start, submit): the variant owner's people but viewers. Its review
+// (approve, request changes) is a person's word: the host's owners and facilitators, and the
+// master owner's owners and partner admins.
+bool CanTranslateVariant(const Principal& p, const ActivationAccess& a,
+                         const std::string& variant_owner_org_id);
+bool CanReviewVariant(const Principal& p, const ActivationAccess& a,
+                      const std::string& master_owner_org_id);
+
 bool CanCreateOrg(const Principal& p);
 bool CanViewOrg(const Principal& p, const std::string& org_id);
 // Users of an organisation (names, emails): people who may see the organisation, never API keys.

@@ -648,10 +648,15 @@ std::vector<Route> Api::Routes() {
 
   for (Route& route : ScheduleRoutes(store)) routes.push_back(std::move(route));
   for (Route& route : FeedRoutes(store)) routes.push_back(std::move(route));
-  for (Route& route : AttributionRoutes(store)) routes.push_back(std::move(route));
+  for (Route& route : AttributionRoutes(store, min_aggregate_users_)) {
+    routes.push_back(std::move(route));
+  }
   for (Route& route : MeasurementRoutes(store, identifier_secret_)) {
     routes.push_back(std::move(route));
   }
+  for (Route& route : GateRoutes(store)) routes.push_back(std::move(route));
+  for (Route& route : ApprovalRoutes(store)) routes.push_back(std::move(route));
+  for (Route& route : AssetRoutes(store, assets_)) routes.push_back(std::move(route));
 
   // ---- playbooks ----
   add("POST", "/api/v1/activations/{activation_id}/playbooks", true,

@@ -44,7 +44,12 @@ Result<std::optional<int64_t>> ExpectedVersion(const ApiRequest& r, Json& body,
 // The routes of each area, appended to Api::Routes().
 std::vector<Route> ScheduleRoutes(storage::Store& store);
 std::vector<Route> FeedRoutes(storage::Store& store);
-std::vector<Route> AttributionRoutes(storage::Store& store);
+// `min_aggregate_users`: k of k-anonymity for the cells other organisations see (C6).
+std::vector<Route> AttributionRoutes(storage::Store& store, size_t min_aggregate_users);
 std::vector<Route> MeasurementRoutes(storage::Store& store, const std::string& identifier_secret);
+std::vector<Route> GateRoutes(storage::Store& store);
+std::vector<Route> ApprovalRoutes(storage::Store& store);
+// Uploads are kept under config.data_dir/blobs and bounded by config.max_asset_bytes.
+std::vector<Route> AssetRoutes(storage::Store& store, const AssetLibraryConfig& config);
 
 }  // namespace tutti::http

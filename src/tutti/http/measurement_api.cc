@@ -1,7 +1,9 @@
 // The measurement routes (docs/ingest.md): data contracts per partner feed with their delivery
 // status, event uploads (CSV or NDJSON, plain or gzip, Idempotency-Key, Sec-GPC), consent and
 // erasure. Validation is the ingest engine's; rights are governance's.
-#include <sstream>
+#include <istream>
+#include <streambuf>
+#include <vector>
 
 #include "tutti/base/crypto.h"
 #include "tutti/http/api_support.h"
@@ -54,6 +56,58 @@ Result<std::string> UserKeyFrom(const Json& body, std::string_view secret) {
   }
   return ReadString(body["user_key"], "user_key", 1, kMaxUserKeyLength);
 }
+
+// An upload as the std::istream the record reader takes: pulls the body as the reader asks and
+// hashes every byte on the way, for Idempotency-Key replays (the digest is SHA-256 of the
+// content type, a newline and the body). A body that fails reads as ended; failure() tells the
+// difference, and Digest() reports it inside the batch's transaction, so that a cut-off upload
+// never commits. Used by the request's thread only.
+class UploadStreamBuf final : public std::streambuf {
+ public:
+  UploadStreamBuf(BodyReader& body, std::string_view content_type)
+      : body_(body), buffer_(kBufferBytes) {
+    hash_.Update(content_type);
+    hash_.Update("\n");
+  }
+
+  const Status& failure() const { return failure_; }
+
+  // Reads what is left of the body (an Idempotency-Key replay reads no records) and returns the
+  // hex digest of the request, or the body's failure. Once: the digest is final.
+  Result<std::string> Digest() {
+    while (!traits_type::eq_int_type(underflow(), traits_type::eof())) {
+      setg(egptr(), egptr(), egptr());
+    }
+    if (!failure_.ok()) return failure_;
+    return HexEncode(hash_.Finish());
+  }
+
+ protected:
+  int_type underflow() override {
+    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
+    if (ended_ || !failure_.ok()) return traits_type::eof();
+    Result<size_t> read = body_.Read(buffer_.data(), buffer_.size());
+    if (!read.ok()) {
+      failure_ = read.status();
+      return traits_type::eof();
+    }
+    if (*read == 0) {
+      ended_ = true;
+      return traits_type::eof();
+    }
+    hash_.Update(std::string_view(buffer_.data(), *read));
+    setg(buffer_.data(), buffer_.data(), buffer_.data() + *read);
+    return traits_type::to_int_type(*gptr());
+  }
+
+ private:
+  static constexpr size_t kBufferBytes = 1 << 16;
+  BodyReader& body_;
+  std::vector<char> buffer_;
+  Sha256Stream hash_;
+  bool ended_ = false;
+  Status failure_;
+};
 
 }  // namespace
 
@@ -127,12 +181,19 @@ std::vector<Route> MeasurementRoutes(storage::Store& store, const std::string& i
         if (!governance::CanSendEvents(caller, contract->org_id)) {
           return Forbidden("sending events needs a key with events:write, or a non-viewer user");
         }
-        if (r.body.empty()) {
+        if (r.body_reader == nullptr) return Internal("the events route must stream its body");
+        // An upload that fits the read-ahead is in memory before the batch's write transaction
+        // starts, so it holds no lock while it arrives; a larger one streams through it.
+        TUTTI_RETURN_IF_ERROR(r.body_reader->ReadAhead());
+        const std::string type = Header(r, "content-type");
+        UploadStreamBuf upload(*r.body_reader, type);
+        if (UploadStreamBuf::traits_type::eq_int_type(upload.sgetc(),
+                                                      UploadStreamBuf::traits_type::eof())) {
+          if (!upload.failure().ok()) return upload.failure();
           return Status(StatusCode::kMalformed, "the body is empty; send CSV or NDJSON", "body",
                         "empty");
         }
         service::IngestRequest request;
-        const std::string type = Header(r, "content-type");
         request.format =
             type.starts_with("text/csv") ? ingest::FileFormat::kCsv : ingest::FileFormat::kNdjson;
         if (std::string key = Header(r, "idempotency-key"); !key.empty()) {
@@ -141,20 +202,23 @@ std::vector<Route> MeasurementRoutes(storage::Store& store, const std::string& i
           }
           request.idempotency_key = key;
         }
-        request.request_hash = HexEncode(Sha256(type + "\n" + r.body));
+        request.streamed_request_hash = [&upload] { return upload.Digest(); };
         request.gpc = Header(r, "sec-gpc") == "1";
-        std::istringstream body(r.body);
-        TUTTI_ASSIGN_OR_RETURN(
-            storage::IngestOutcome outcome,
-            service::RunIngest(store, *contract, body, request, identifier_secret, ActorOf(r)));
-        Json out = outcome.report;
-        out["batch_id"] = outcome.batch_id;
-        out["replayed"] = outcome.replayed;
+        std::istream body(&upload);
+        Result<storage::IngestOutcome> outcome =
+            service::RunIngest(store, *contract, body, request, identifier_secret, ActorOf(r));
+        // A body that failed explains whatever the reader made of its cut-off end.
+        if (!upload.failure().ok()) return upload.failure();
+        if (!outcome.ok()) return outcome.status();
+        Json out = outcome->report;
+        out["batch_id"] = outcome->batch_id;
+        out["replayed"] = outcome->replayed;
         ApiResponse response = Ok(std::move(out));
-        if (outcome.replayed) response.headers.emplace_back("Idempotent-Replayed", "true");
+        if (outcome->replayed) response.headers.emplace_back("Idempotent-Replayed", "true");
         return response;
       },
-      {"text/csv", "application/x-ndjson", "application/ndjson", "application/jsonl"}});
+      {"text/csv", "application/x-ndjson", "application/ndjson", "application/jsonl"},
+      /*streams_body=*/true});
 
   routes.push_back(Route{
       "POST", "/api/v1/consents", true,

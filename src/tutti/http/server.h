@@ -1,9 +1,11 @@
 // `tutti serve`: the HTTP server. Registers the Api's routes on cpp-httplib, authenticates,
-// enforces CSRF for cookie sessions, bounds bodies, maps every failure to the error envelope,
-// and serves the web UI. Start() binds and serves on a thread pool until Stop() (SIGTERM in
-// main); every acknowledged write was committed before its response was sent. Thread-safe.
+// enforces CSRF for cookie sessions, reads each body only then (whole and bounded, or streamed
+// to routes that stream it), maps every failure to the error envelope, and serves the web UI.
+// Start() binds and serves on a thread pool until Stop() (SIGTERM in main); every acknowledged
+// write was committed before its response was sent. Thread-safe.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -22,10 +24,21 @@ struct ServerConfig {
   // cpp-httplib holds one worker per open keep-alive connection, so this bounds the concurrent
   // connections served without queueing.
   int threads = 64;
-  // Event uploads (POST /api/v1/feeds/{feed}/events), read as a stream of records.
+  // The most of one upload held in memory: an event upload (POST /api/v1/feeds/{feed}/events)
+  // this size or smaller is read whole before its batch's transaction starts; a larger one
+  // streams through a buffer this size. Also the bound of buffered bodies that are not JSON.
   size_t max_upload_bytes = 64 << 20;
+  // The largest body of a route that streams it (event uploads; after transport decoding, before
+  // gzip inflating by the record reader): 413 beyond. 0: no bound.
+  uint64_t max_ingest_bytes = uint64_t{16} << 30;
   // The deployment's HMAC key for raw identifiers (service::LoadOrCreateIdentifierSecret).
   std::string identifier_secret = {};
+  // k of k-anonymity: a shared aggregate cell backed by fewer distinct users is suppressed (C6).
+  size_t min_aggregate_users = 50;
+  // Where uploaded asset files are kept, content-addressed under DATA_DIR/blobs (`--data-dir`).
+  std::string data_dir = "tutti-data";
+  // The largest asset upload (after transport decoding): 413 beyond (`--max-asset-bytes`).
+  uint64_t max_asset_bytes = uint64_t{2} << 30;
 };
 
 class Server {

@@ -297,6 +297,7 @@ Result<DataContract> ParseContract(const Json& document) {
   TUTTI_RETURN_IF_ERROR(RequireArray(document["fields"], "fields", kMaxFields));
   std::set<std::string> names;
   std::map<FieldRole, std::string> roles;
+  std::map<std::string, std::string> value_metrics;
   for (size_t i = 0; i < document["fields"].size(); ++i) {
     const std::string path = JoinPath("fields", i);
     TUTTI_ASSIGN_OR_RETURN(FieldSpec f, ReadField(document["fields"][i], path));
@@ -304,7 +305,15 @@ Result<DataContract> ParseContract(const Json& document) {
       return InvalidArgument("duplicate field \"" + f.name + "\"", JoinPath(path, "name"),
                              "duplicate_name");
     }
-    if (f.role != FieldRole::kNone) {
+    if (f.role == FieldRole::kValue) {
+      // One value field per metric: revenue rides on conversions, spend on touchpoints.
+      if (auto [it, inserted] = value_metrics.emplace(f.metric, f.name); !inserted) {
+        return InvalidArgument(
+            "metric " + f.metric + " is already carried by \"" + it->second + "\"",
+            JoinPath(path, "metric"), "duplicate_role");
+      }
+      roles.emplace(f.role, f.name);
+    } else if (f.role != FieldRole::kNone) {
       auto [it, inserted] = roles.emplace(f.role, f.name);
       if (!inserted) {
         return InvalidArgument("role " + NameOf(f.role, kFieldRoleNames) +
@@ -422,6 +431,17 @@ std::variant<ValidEvent, std::vector<FieldError>> ValidateRecord(
   if (!errors.empty()) return errors;
 
   ValidEvent event;
+  // The event type first: which value field counts depends on it.
+  if (const FieldSpec* type = contract.FieldWithRole(FieldRole::kEventType)) {
+    if (auto it = values.find(type->name); it != values.end() && it->second.is_string()) {
+      event.event_type = it->second.get<std::string>();
+      if (auto mapped = type->event_types.find(event.event_type);
+          mapped != type->event_types.end()) {
+        event.event_type = mapped->second;
+      }
+    }
+  }
+  std::vector<const FieldSpec*> valued;  // value fields holding a number other than 0
   for (const FieldSpec& f : contract.fields) {
     auto it = values.find(f.name);
     if (it == values.end()) continue;
@@ -461,7 +481,10 @@ std::variant<ValidEvent, std::vector<FieldError>> ValidateRecord(
         event.channel = v.get<std::string>();
         break;
       case FieldRole::kValue:
-        event.value = v.get<double>();
+        if (v.get<double>() != 0) valued.push_back(&f);
+        if ((f.metric == "revenue") == (event.event_type == "conversion")) {
+          event.value = v.get<double>();
+        }
         break;
       case FieldRole::kConsent:
         event.consent = v.get<bool>();
@@ -472,6 +495,17 @@ std::variant<ValidEvent, std::vector<FieldError>> ValidateRecord(
           event.attributes[f.name] = v;
         }
         break;
+    }
+  }
+  // A conversion's value is revenue and a touchpoint's is its spend (media cost); a number in
+  // the other metric's field would be counted as neither, so it is refused rather than lost.
+  for (const FieldSpec* f : valued) {
+    const bool conversion = event.event_type == "conversion";
+    if ((f->metric == "revenue") != conversion) {
+      errors.push_back(Error(f->name, "metric_mismatch",
+                             conversion ? "a conversion carries revenue, not spend"
+                                        : "only conversions carry revenue; a " + event.event_type +
+                                              "'s value is its spend (a field with metric spend)"));
     }
   }
   if (!errors.empty()) return errors;

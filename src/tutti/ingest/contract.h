@@ -67,7 +67,9 @@ struct FieldSpec {
   // event_type fields: a partner's own names onto the dictionary ("view" -> "impression");
   // values not listed must already be dictionary names.
   std::map<std::string, std::string> event_types;
-  std::string metric;  // value fields: "revenue" or "spend"
+  // Value fields: "revenue" (read on conversions) or "spend" (the media cost of a touchpoint); a
+  // contract has at most one field per metric.
+  std::string metric;
   size_t max_length = 1024;
 };
 
@@ -101,7 +103,7 @@ struct ValidEvent {
   Instant ts;
   std::string event_type;            // a kEventTypeNames entry
   std::string channel;               // "" when the contract has none
-  double value = 0;                  // revenue/spend of the value field, 0 when absent
+  double value = 0;                  // a conversion's revenue or a touchpoint's spend; 0 if absent
   std::optional<bool> consent;       // the record's consent flag when the contract has one
   Json attributes = Json::object();  // pseudonymous and aggregate fields not playing a role
 };

@@ -17,11 +17,13 @@ Result<storage::IngestOutcome> RunIngest(storage::Store& store,
                                          std::string_view identifier_secret,
                                          const storage::Actor& actor) {
   TUTTI_ASSIGN_OR_RETURN(ingest::DataContract rules, ingest::ParseContract(contract.document));
+  storage::RequestDigest digest = request.streamed_request_hash;
+  if (!digest) digest = [&request]() -> Result<std::string> { return request.request_hash; };
   return store.IngestBatch(
-      contract, request.idempotency_key, request.request_hash, actor,
-      [&](const storage::EventSink& sink) -> Result<Json> {
+      contract, request.idempotency_key, digest, actor,
+      [&](storage::EventSink& sink) -> Result<Json> {
         TUTTI_ASSIGN_OR_RETURN(auto reader, ingest::OpenRecordReader(body, request.format));
-        int64_t records = 0, stored = 0, duplicates = 0, erased = 0, rejected = 0;
+        int64_t records = 0, rejected = 0;
         size_t error_count = 0;
         Json errors = Json::array();
         auto reject = [&](int64_t line, const ingest::FieldError& e) {
@@ -57,17 +59,22 @@ Result<storage::IngestOutcome> RunIngest(storage::Store& store,
           row.attributes = event.attributes;
           row.consent = event.consent;
           row.gpc = request.gpc;
-          TUTTI_ASSIGN_OR_RETURN(storage::EventDisposition disposition, sink(row));
-          if (disposition == storage::EventDisposition::kStored) ++stored;
-          if (disposition == storage::EventDisposition::kDuplicate) ++duplicates;
-          if (disposition == storage::EventDisposition::kErased) ++erased;
+          TUTTI_RETURN_IF_ERROR(sink.Put(row));
         }
+        // The readers take a failed read for the end of the data; only the stream knows.
+        if (body.bad()) {
+          return Status(StatusCode::kUnavailable,
+                        "the input failed after " + std::to_string(records) +
+                            " records, before its end; nothing was stored",
+                        "body", "stream_failed");
+        }
+        TUTTI_ASSIGN_OR_RETURN(storage::IngestCounts counts, sink.Flush());
         return Json{{"feed", contract.feed},
                     {"contract_version", contract.version},
                     {"records", records},
-                    {"stored", stored},
-                    {"duplicates", duplicates},
-                    {"erased", erased},
+                    {"stored", counts.stored},
+                    {"duplicates", counts.duplicates},
+                    {"erased", counts.erased},
                     {"rejected", rejected},
                     {"errors", errors},
                     {"errors_truncated", error_count > errors.size()}};

@@ -18,6 +18,9 @@ struct IngestRequest {
   std::optional<std::string> idempotency_key;
   // Identifies the request's content for Idempotency-Key replays (e.g. SHA-256 of the body).
   std::string request_hash;
+  // Set instead for a body read as it streams, whose digest is known only at its end: reads
+  // whatever of the body is left and returns the digest (storage::Store::IngestBatch).
+  storage::RequestDigest streamed_request_hash = {};
   bool gpc = false;          // Sec-GPC: 1 on the request: an opt-out of sharing for its keys
   size_t max_errors = 1000;  // reported in detail; the rest are counted
 };
@@ -25,7 +28,9 @@ struct IngestRequest {
 // The report (stored with the batch, answered to the caller):
 // {"batch_id", "feed", "contract_version", "records", "stored", "duplicates", "erased",
 //  "rejected", "errors": [{"line", "field", "reason", "message"}], "errors_truncated"}.
-// A Status error (unreadable stream, corrupt gzip, invalid contract) stores nothing.
+// A Status error (unreadable or failing stream, corrupt gzip, invalid contract) stores nothing:
+// a stream that fails before its end (badbit: its source broke) is kUnavailable (reason
+// "stream_failed"), so that a cut-off input never commits as a shorter batch.
 Result<storage::IngestOutcome> RunIngest(storage::Store& store,
                                          const storage::DataContractRecord& contract,
                                          std::istream& body, const IngestRequest& request,

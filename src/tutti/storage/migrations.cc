@@ -221,6 +221,202 @@ CREATE TABLE erasures (
   created_at TEXT NOT NULL
 );
 )sql"},
+      // Background jobs (store_jobs.cc, service/job_runner.h): leased by one runner at a time,
+      // one job per dedupe key ever. Times the runners compare are epoch milliseconds.
+      {5, "jobs", R"sql(
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  dedupe_key TEXT NOT NULL UNIQUE,
+  payload TEXT NOT NULL,
+  run_at_ms BIGINT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+  attempts BIGINT NOT NULL,
+  lease_owner TEXT,
+  lease_until_ms BIGINT,
+  last_error TEXT,
+  created_at TEXT NOT NULL,
+  finished_at TEXT
+);
+CREATE INDEX jobs_due ON jobs(state, run_at_ms);
+)sql"},
+      // Approval workflows (docs/approvals.md, store_approvals.cc): one request per item put up
+      // for approval, owned by the organisation whose item it is, keeping its workflow with every
+      // default filled in (so a later agreement change does not move running deadlines); its
+      // rounds (a resubmission starts the next); the decisions of every round with the approver's
+      // role and side as they were when deciding (so the history replays the same forever); and
+      // the SLA breaches and escalations the job runner recorded, once per (request, round,
+      // step, level). Instants are FormatInstant text (millisecond UTC, sortable).
+      {6, "approvals", R"sql(
+CREATE TABLE approval_requests (
+  id TEXT PRIMARY KEY,
+  activation_id TEXT NOT NULL REFERENCES activations(id),
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  subject_kind TEXT NOT NULL,
+  subject_id TEXT NOT NULL,
+  title TEXT NOT NULL,
+  workflow TEXT NOT NULL,
+  round BIGINT NOT NULL,
+  round_started_at TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('pending', 'approved', 'rejected', 'changes_requested')),
+  version BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX approval_requests_activation ON approval_requests(activation_id, created_at);
+CREATE INDEX approval_requests_state ON approval_requests(state, activation_id);
+CREATE TABLE approval_rounds (
+  request_id TEXT NOT NULL REFERENCES approval_requests(id),
+  round BIGINT NOT NULL,
+  started_at TEXT NOT NULL,
+  started_by TEXT NOT NULL,
+  comment TEXT NOT NULL,
+  PRIMARY KEY (request_id, round)
+);
+CREATE TABLE approval_decisions (
+  request_id TEXT NOT NULL REFERENCES approval_requests(id),
+  round BIGINT NOT NULL,
+  seq BIGINT NOT NULL,
+  step TEXT NOT NULL,
+  user_id TEXT NOT NULL,
+  user_role TEXT NOT NULL,
+  user_party TEXT NOT NULL,
+  decision TEXT NOT NULL CHECK (decision IN ('approve', 'reject', 'request_changes')),
+  comment TEXT NOT NULL,
+  at TEXT NOT NULL,
+  PRIMARY KEY (request_id, round, seq)
+);
+CREATE TABLE approval_breaches (
+  request_id TEXT NOT NULL REFERENCES approval_requests(id),
+  round BIGINT NOT NULL,
+  step TEXT NOT NULL,
+  level BIGINT NOT NULL,
+  activation_id TEXT NOT NULL,
+  org_id TEXT NOT NULL,
+  due_at TEXT NOT NULL,
+  breached_at TEXT NOT NULL,
+  recorded_at TEXT NOT NULL,
+  notified TEXT NOT NULL,
+  PRIMARY KEY (request_id, round, step, level)
+);
+CREATE INDEX approval_breaches_activation ON approval_breaches(activation_id, breached_at);
+)sql"},
+      // Phase gates (store_gates.cc, docs/approvals.md): the phase an activation is in (no row:
+      // ideation; kept here rather than in the brief, which partners edit), each gate's criteria
+      // with a version, checklist ticks and sign-offs with who and when, and every go/no-go with
+      // its reason, overrides and the evaluation it was taken on. Decisions are numbered per
+      // activation so that their order never depends on equal timestamps.
+      {7, "gates", R"sql(
+CREATE TABLE activation_phases (
+  activation_id TEXT PRIMARY KEY REFERENCES activations(id),
+  phase TEXT NOT NULL,
+  since TEXT NOT NULL
+);
+CREATE TABLE gate_criteria (
+  activation_id TEXT NOT NULL REFERENCES activations(id),
+  phase TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  document TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (activation_id, phase)
+);
+CREATE TABLE gate_checklist (
+  activation_id TEXT NOT NULL REFERENCES activations(id),
+  phase TEXT NOT NULL,
+  item_id TEXT NOT NULL,
+  checked BIGINT NOT NULL,
+  changed_by TEXT NOT NULL,
+  changed_at TEXT NOT NULL,
+  PRIMARY KEY (activation_id, phase, item_id)
+);
+CREATE TABLE gate_sign_offs (
+  activation_id TEXT NOT NULL REFERENCES activations(id),
+  phase TEXT NOT NULL,
+  user_id TEXT NOT NULL REFERENCES users(id),
+  role TEXT NOT NULL,
+  party TEXT NOT NULL CHECK (party IN ('host', 'partner')),
+  comment TEXT NOT NULL,
+  signed_at TEXT NOT NULL,
+  PRIMARY KEY (activation_id, phase, user_id)
+);
+CREATE TABLE gate_decisions (
+  id TEXT PRIMARY KEY,
+  activation_id TEXT NOT NULL REFERENCES activations(id),
+  seq BIGINT NOT NULL,
+  phase TEXT NOT NULL,
+  verdict TEXT NOT NULL CHECK (verdict IN ('go', 'no_go')),
+  reason TEXT NOT NULL,
+  overrides TEXT NOT NULL,
+  criteria_version BIGINT NOT NULL,
+  evaluation TEXT NOT NULL,
+  next_phase TEXT,
+  decided_by TEXT NOT NULL,
+  decided_at TEXT NOT NULL,
+  UNIQUE (activation_id, seq)
+);
+)sql"},
+      // The asset library (store_assets.cc, docs/assets.md): per activation one naming template,
+      // brand and platform-spec document; assets owned by an organisation, masters and their
+      // localization variants; immutable versions naming a content-addressed file (the SHA-256
+      // under DATA_DIR/blobs) with what its header said and the spec it passed; tags, one row
+      // each, for search; each variant's translation and review state.
+      {8, "assets", R"sql(
+CREATE TABLE asset_settings (
+  activation_id TEXT PRIMARY KEY REFERENCES activations(id),
+  naming_template TEXT NOT NULL,
+  brand TEXT NOT NULL,
+  platform_specs TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE assets (
+  id TEXT PRIMARY KEY,
+  activation_id TEXT NOT NULL REFERENCES activations(id),
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  name_stem TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('master', 'variant')),
+  master_asset_id TEXT REFERENCES assets(id),
+  locale TEXT NOT NULL,
+  platform TEXT NOT NULL,
+  shared BIGINT NOT NULL DEFAULT 0,
+  latest_version BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX assets_activation ON assets(activation_id, created_at);
+CREATE INDEX assets_master ON assets(master_asset_id);
+CREATE TABLE asset_tags (
+  asset_id TEXT NOT NULL REFERENCES assets(id),
+  tag TEXT NOT NULL,
+  PRIMARY KEY (asset_id, tag)
+);
+CREATE INDEX asset_tags_tag ON asset_tags(tag, asset_id);
+CREATE TABLE asset_versions (
+  asset_id TEXT NOT NULL REFERENCES assets(id),
+  version BIGINT NOT NULL,
+  sha256 TEXT NOT NULL,
+  bytes BIGINT NOT NULL,
+  file_name TEXT NOT NULL,
+  media TEXT NOT NULL,
+  spec_check TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (asset_id, version)
+);
+CREATE TABLE asset_variant_states (
+  asset_id TEXT PRIMARY KEY REFERENCES assets(id),
+  master_version BIGINT NOT NULL,
+  translation TEXT NOT NULL,
+  review TEXT NOT NULL,
+  stale BIGINT NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+)sql"},
   };
   return kMigrations;
 }

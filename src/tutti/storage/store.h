@@ -12,11 +12,13 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tutti/base/clock.h"
 #include "tutti/base/json.h"
 #include "tutti/governance/access.h"
+#include "tutti/governance/approvals.h"
 #include "tutti/governance/audit_chain.h"
 #include "tutti/storage/database.h"
 
@@ -197,15 +199,57 @@ struct EventRow {
   int64_t value_micros = 0;
 };
 
-// Stores one event inside IngestBatch: "stored" when new, "duplicate" when the feed already has
-// its event id, "erased" when its user key was erased (never stored again).
-enum class EventDisposition { kStored, kDuplicate, kErased };
-using EventSink = std::function<Result<EventDisposition>(const StoredEvent&)>;
+// What became of the events handed to an IngestBatch's sink.
+struct IngestCounts {
+  int64_t stored = 0;      // new to the feed
+  int64_t duplicates = 0;  // the feed already had the event id (also from earlier in the batch)
+  int64_t erased = 0;      // the user key was erased: never stored again
+};
+
+// Takes the events of one IngestBatch. Events are written a few hundred per statement, so what
+// became of one is known only at the next Flush. Used by the one thread running the batch.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  // Queues the event (and the consent it carries) for the batch; may write what is queued.
+  // An error (a failed statement) fails the batch.
+  virtual Status Put(const StoredEvent& event) = 0;
+  // Writes what is queued; returns the counts of every event put so far in the batch.
+  virtual Result<IngestCounts> Flush() = 0;
+};
+
+// The digest that identifies a batch's request for Idempotency-Key replays. A function, because
+// the digest of a streamed upload is known only once the upload has been read to its end.
+using RequestDigest = std::function<Result<std::string>()>;
 
 struct IngestOutcome {
   std::string batch_id;
   Json report;            // what `produce` returned, stored for Idempotency-Key replays
   bool replayed = false;  // the same key and request were seen before: nothing was done now
+};
+
+// A unit of background work (service/job_runner.h): due at run_at, leased by one runner at a
+// time. A job runs at most once: its effect commits in the same transaction that marks it done,
+// and only while its runner still holds the lease (Store::CompleteJob).
+struct JobRecord {
+  std::string id;
+  std::string kind;
+  std::string dedupe_key;  // one job per key, ever: scheduling it again returns the first
+  Json payload;
+  Instant run_at;
+  std::string state;  // "queued", "running", "done" or "failed"
+  int64_t attempts = 0;
+  std::string lease_owner;  // "" unless running
+  std::optional<Instant> lease_until;
+  std::string last_error;
+  std::string created_at;
+  std::string finished_at;  // "" until done or failed
+};
+
+// The proof that a runner holds a job: what CompleteJob and FailJob check.
+struct JobLease {
+  std::string job_id;
+  std::string owner;
 };
 
 struct ConsentRecord {
@@ -216,6 +260,285 @@ struct ConsentRecord {
   std::string source;  // "api", "cli", "event", "gpc"
   std::string updated_at;
 };
+
+// ---- phase gates (docs/approvals.md, "Storage, HTTP API and CLI"; store_gates.cc) ----
+// Phases and verdicts are the names of governance/gates.h; a criteria document is what ParseGate
+// reads, validated by the caller (storage keeps it as given).
+struct GateCriteriaRecord {
+  std::string phase;
+  int64_t version = 0;  // 1, 2… per (activation, phase)
+  Json document;
+  std::string updated_by;
+  std::string updated_at;
+};
+
+// The last change of one checklist item: unticking is recorded too, with who and when.
+struct GateChecklistMark {
+  std::string phase;
+  std::string item_id;
+  bool checked = false;
+  std::string changed_by;
+  std::string changed_at;
+};
+
+// A sign-off counting towards a gate's required approvals, with the role and side ("host" or
+// "partner") its user held when signing: a later role change does not rewrite what was signed.
+struct GateSignOffRecord {
+  std::string phase;
+  std::string user_id;
+  std::string role;
+  std::string party;
+  std::string comment;
+  std::string signed_at;
+};
+
+struct GateDecisionRecord {
+  std::string id;
+  int64_t seq = 0;  // 1, 2… per activation, in the order decided
+  std::string phase;
+  std::string verdict;             // "go" or "no_go"
+  std::string reason;              // why
+  Json overrides = Json::array();  // [{"criterion", "reason"}]
+  int64_t criteria_version = 0;    // of the gate decided on; 0 when it had no stored criteria
+  Json evaluation;                 // the criteria as they stood (GateEvaluationToJson)
+  std::string next_phase;          // where a go moved the activation; "" otherwise
+  std::string decided_by;
+  std::string decided_at;
+};
+
+// Everything stored about one activation's gates.
+struct GateBoardRecord {
+  std::string activation_id;
+  std::string current_phase = "ideation";    // until a go moves it
+  std::string phase_since;                   // when it entered current_phase; "" for the first
+  std::vector<GateCriteriaRecord> criteria;  // the phases with criteria stored
+  std::vector<GateChecklistMark> checklist;
+  std::vector<GateSignOffRecord> sign_offs;
+  std::vector<GateDecisionRecord> decisions;  // by seq
+  const GateCriteriaRecord* FindCriteria(const std::string& phase) const;
+};
+
+// Sums of an activation's stored events for one (organisation, channel, feed), over the events a
+// computation may use (opt-outs and erasures left out, as Store::ForEachEvent does). Values
+// follow docs/ingest.md: a touchpoint's (impression, click, engagement) is its spend, a
+// conversion's its revenue.
+struct EventTotals {
+  std::string org_id;
+  std::string org_name;
+  std::string channel;  // "" when the feed has none
+  std::string contract_id;
+  int64_t impressions = 0;
+  int64_t clicks = 0;
+  int64_t engagements = 0;
+  int64_t conversions = 0;
+  int64_t spend_micros = 0;
+  int64_t revenue_micros = 0;
+};
+
+// The totals, and the contract documents of the feeds behind them (which say whether a feed
+// reports spend or revenue at all: a sum of 0 from a feed without the field is not measured).
+struct MeasuredEvents {
+  std::vector<EventTotals> totals;
+  // (contract id, document) of every feed contract of the activation, its latest version.
+  std::vector<std::pair<std::string, Json>> contract_documents;
+};
+
+// What a gate decision callback returns for the Store to record.
+struct GateDecisionDraft {
+  std::string verdict;
+  std::string reason;
+  Json overrides = Json::array();
+  Json evaluation;
+  std::string next_phase;  // "" to stay in the current phase
+};
+
+// Both run inside the write transaction on freshly read state; an error aborts the change.
+using GateAuthorize = std::function<Status(const ActivationRecord&, const GateBoardRecord&)>;
+using GateDecide = std::function<Result<GateDecisionDraft>(
+    const ActivationRecord&, const GateBoardRecord&, const MeasuredEvents&)>;
+
+// ---- asset library (docs/assets.md, "Storage, HTTP API and CLI"; store_assets.cc) ----
+// The activation's naming template, brand and platform-spec document ({"specs": [...]}), as the
+// caller validated them; version 0 and empty fields while none were stored.
+struct AssetSettingsRecord {
+  std::string activation_id;
+  std::string naming_template;  // "" while unset: names are not held to a convention
+  std::string brand;            // fills {brand} in expected names; "" unknown
+  Json platform_specs = Json{{"specs", Json::array()}};
+  int64_t version = 0;
+  std::string updated_by;
+  std::string updated_at;
+};
+
+// One immutable version of an asset: a content-addressed file (hex SHA-256 under the blob
+// store) with what its header said (media) and the spec check it passed.
+struct AssetVersionRecord {
+  int64_t version = 0;  // 1, 2… per asset
+  std::string sha256;
+  int64_t bytes = 0;
+  std::string file_name;
+  Json media;       // {"format","mime_type","width","height","frames","animated","duration_ms"}
+  Json spec_check;  // {"placement", "violations": []}, or null when no placement was named
+  std::string created_by;
+  std::string created_at;
+};
+
+// A localization variant's state (assets/variants.h names).
+struct AssetVariantStateRecord {
+  int64_t master_version = 1;
+  std::string translation = "pending";
+  std::string review = "pending";
+  bool stale = false;
+  std::string updated_by;
+  std::string updated_at;
+};
+
+struct AssetRecord {
+  std::string id;
+  std::string activation_id;
+  std::string org_id;  // the owner: whose draft it is
+  std::string org_name;
+  std::string name_stem;        // the first version's file name without its extension
+  std::string kind = "master";  // "master" or "variant"
+  std::string master_asset_id;  // variants only
+  std::string locale;           // "" unknown
+  std::string platform;         // the placement it was checked against; "" none
+  std::vector<std::string> tags;
+  // Visible to every organisation of the activation, not only the owner and the host.
+  bool shared = false;
+  int64_t latest_version = 0;
+  std::string created_by;
+  std::string created_at;
+  std::string updated_at;
+  std::vector<AssetVersionRecord> versions;        // oldest first (GetAsset, AddAssetVersion)
+  std::optional<AssetVariantStateRecord> variant;  // variants only
+  const AssetVersionRecord* FindVersion(int64_t version) const;
+};
+
+// An upload to record: a new asset (asset_id empty) or a new version of asset_id.
+struct NewAssetVersion {
+  std::string asset_id;
+  // The latest version the caller checked the upload against (0 for a new asset): a concurrent
+  // upload in between is kAborted "conflict", since the name carried the version number.
+  int64_t expected_latest_version = 0;
+  std::string org_id;  // new assets: the owner
+  std::string name_stem;
+  std::string master_asset_id;  // new variants: their master
+  std::string locale;
+  std::string platform;
+  std::vector<std::string> tags;  // added to the asset's
+  bool share = false;             // shares the asset (never unshares)
+  AssetVersionRecord version;     // version number, created_by and created_at are filled in
+};
+
+struct AssetQuery {
+  std::string tag;              // "" any
+  std::string platform;         // "" any
+  std::string locale;           // "" any
+  std::string master_asset_id;  // "" any: with it, that master's variants
+};
+
+// Run inside the write transaction on the fresh activation, the asset before the change (null
+// for a new one) and the master (null unless the asset is or becomes a variant).
+using AssetAuthorize = std::function<Status(const ActivationRecord&, const AssetRecord* asset,
+                                            const AssetRecord* master)>;
+// Decides a variant's next state from the fresh variant and its master (latest version known).
+using VariantTransition = std::function<Result<AssetVariantStateRecord>(
+    const ActivationRecord&, const AssetRecord& variant, const AssetRecord& master)>;
+
+// ---- approval workflows (docs/approvals.md, "Storage, jobs and HTTP API") ----
+// The job kind that records an approval's SLA breaches and escalations (service/approvals.h).
+inline constexpr char kApprovalEscalationJob[] = "approval_escalation";
+// A step's turnaround when neither the workflow nor the owner's agreement gives one (host items).
+inline constexpr int64_t kDefaultApprovalTurnaroundHours = 48;
+
+struct ApprovalRoundRecord {
+  int64_t round = 0;  // 1, 2…
+  std::string started_at;
+  std::string started_by;
+  std::string comment;  // what the resubmission says changed; "" for round 1
+};
+
+// One decision, with the approver's role and side as resolved when deciding, so that the round
+// replays the same after a role change.
+struct ApprovalDecisionRecord {
+  int64_t round = 0;
+  int64_t seq = 0;  // 1, 2… within the round, in the order recorded
+  std::string step;
+  std::string user_id;
+  std::string role;      // core::RoleName
+  std::string party;     // "host", "partner" (the item's partner) or "" (anyone else)
+  std::string decision;  // governance::DecisionKindName
+  std::string comment;
+  std::string at;
+};
+
+struct ApprovalRecord {
+  std::string id;
+  std::string activation_id;
+  std::string host_org_id;  // the activation's host
+  std::string org_id;       // whose item it is (the host or a partner)
+  std::string org_name;
+  std::string subject_kind;
+  std::string subject_id;
+  std::string title;
+  Json workflow;  // governance::WorkflowToJson, every default filled in
+  int64_t round = 1;
+  std::string round_started_at;
+  std::string state;  // governance::RoundStateName of the current round
+  int64_t version = 0;
+  std::string created_by;
+  std::string created_at;
+  std::string updated_at;
+  std::vector<ApprovalRoundRecord> rounds;        // by round
+  std::vector<ApprovalDecisionRecord> decisions;  // every round's, by (round, seq)
+
+  // The stored workflow, parsed (it needs no defaults: they were filled in when it was stored).
+  Result<governance::ApprovalWorkflow> ParsedWorkflow() const;
+  // `round` (1…this->round) evaluated at `now`: kInvalidArgument for a round that does not exist
+  // or a stored history the rules refuse.
+  Result<governance::ApprovalEvaluation> Evaluate(const governance::ApprovalWorkflow& workflow,
+                                                  int64_t round, Instant now) const;
+};
+
+// An SLA event the job runner recorded: level 0 is the breach of a step's turnaround, level k
+// the k-th escalation. `notified` is {"users": [ids], "roles": [names], "contact": "…"}, the
+// users being every named user and every holder of a named role when it was recorded.
+struct ApprovalBreachRecord {
+  std::string approval_id;
+  std::string activation_id;
+  std::string org_id;  // the item's organisation
+  std::string title;
+  int64_t round = 0;
+  std::string step;
+  int64_t level = 0;
+  std::string due_at;       // the step's deadline
+  std::string breached_at;  // when the level was reached (due_at for level 0)
+  std::string recorded_at;
+  Json notified;
+};
+
+struct NewApprovalRequest {
+  std::string org_id;        // whose item: the host or a participating partner
+  std::string subject_kind;  // validated by the caller
+  std::string subject_id;
+  std::string title;
+  // governance::ParseWorkflow's document; nullopt for the default workflow (one step, "host
+  // review", by the host's owners or facilitators).
+  std::optional<Json> workflow;
+};
+
+struct ApprovalDecisionRequest {
+  std::string step;
+  governance::DecisionKind kind = governance::DecisionKind::kApprove;
+  std::string comment;
+};
+
+// Run inside the write transaction on the request as freshly read: an error aborts the change.
+// The resolver answers who the caller is as an approver of this request (role and side).
+using ApprovalAuthorize = std::function<Status(const ActivationRecord&, const ApprovalRecord&)>;
+using ApprovalActorResolver =
+    std::function<Result<governance::Actor>(const ActivationRecord&, const ApprovalRecord&)>;
 
 struct SessionRecord {
   UserRecord user;
@@ -326,15 +649,18 @@ class Store {
   Result<std::vector<DataContractRecord>> ListDataContracts(const std::string& activation_id);
   // Every contract of every activation, for late-feed checks.
   Result<std::vector<DataContractRecord>> ListAllDataContracts();
-  // One ingest batch in one write transaction: `produce` reads and validates the records and
-  // hands each good event to the sink; what it stored commits with the batch, or nothing does.
-  // With an idempotency key already used on this contract: the stored report is returned
-  // (replayed) when `request_hash` matches, and kAlreadyExists (reason "idempotency_key_reused")
-  // otherwise. Stamps the contract's last delivery.
+  // One ingest batch in one write transaction: `produce` reads and validates the records, puts
+  // each good event into the sink and flushes it for the counts of its report; what it stored
+  // commits with the batch, or nothing does (an error from produce or the sink rolls it all
+  // back). An event id seen twice, in the feed or in the batch, is stored once. `request_digest`
+  // is called once, after produce (its digest is kept with the batch) or, when
+  // `idempotency_key` was already used on this contract, instead of produce: the stored report
+  // is returned (replayed) when the digests match, kAlreadyExists (reason
+  // "idempotency_key_reused") otherwise. Stamps the contract's last delivery.
   Result<IngestOutcome> IngestBatch(const DataContractRecord& contract,
                                     const std::optional<std::string>& idempotency_key,
-                                    const std::string& request_hash, const Actor& actor,
-                                    const std::function<Result<Json>(const EventSink&)>& produce);
+                                    const RequestDigest& request_digest, const Actor& actor,
+                                    const std::function<Result<Json>(EventSink&)>& produce);
   // The activation's events whose user key has not opted out of `excluded_purposes` (any
   // region) and was not erased, in no particular order.
   Status ForEachEvent(const std::string& activation_id,
@@ -346,6 +672,145 @@ class Store {
   // Removes the key's events and consents everywhere and keeps only its SHA-256, so that events
   // sent later are refused; audited without the key. Returns the number of events removed.
   Result<int64_t> EraseUserKey(const std::string& user_key, const Actor& actor);
+
+  // Background jobs (store_jobs.cc). Schedules `kind` at `run_at` unless a job with `dedupe_key`
+  // exists, which is then returned unchanged (so "escalate step 2 of approval X at level 1" is
+  // scheduled once however often it is asked for).
+  Result<JobRecord> ScheduleJob(const std::string& kind, const std::string& dedupe_key,
+                                const Json& payload, Instant run_at);
+  // Leases the most overdue job (queued and due, or running with an expired lease) to `owner`
+  // until now + `ttl`; nullopt when none is due. Two runners, in one process or in two on one
+  // database, never hold the same job at once: the claim is a compare-and-set on the row
+  // (PostgreSQL also skips rows another transaction has locked).
+  Result<std::optional<JobRecord>> LeaseNextJob(const std::string& owner, std::chrono::seconds ttl);
+  // Marks the job done while `lease` still holds (the job is running under that owner, even if
+  // the lease expired without another runner taking it); kAborted (reason "lease_lost")
+  // otherwise. A job whose effect is a write of the Store takes a JobLease in that write instead,
+  // so that the effect and the completion commit together (detail::CompleteLeasedJob).
+  Status CompleteJob(const JobLease& lease);
+  // Records the error; the job is queued again at `retry_at`, or fails for good when nullopt.
+  // kAborted when the lease no longer holds.
+  Status FailJob(const JobLease& lease, const std::string& error, std::optional<Instant> retry_at);
+  Result<JobRecord> GetJob(const std::string& id);
+  // Jobs in `state` ("" for all), oldest run_at first, at most `limit`.
+  Result<std::vector<JobRecord>> ListJobs(const std::string& state, int64_t limit);
+
+  // Approval workflows (store_approvals.cc). Each change evaluates the round with the engine of
+  // governance/approvals.h at the store's clock and, in its own transaction, schedules one
+  // kApprovalEscalationJob per (round, step, level) the round's active steps can reach.
+  // CreateApproval: round 1 starts now. The workflow's missing turnarounds and escalation paths
+  // come from the owner's partner agreement (kDefaultApprovalTurnaroundHours when it has none);
+  // named users must belong to the host or a participating partner. kInvalidArgument names the
+  // field under "workflow". Audited as entity approval "created", visible to the host and the
+  // owner.
+  Result<ApprovalRecord> CreateApproval(const std::string& activation_id,
+                                        const NewApprovalRequest& request, const Actor& actor,
+                                        const Authorize& authorize);
+  // kNotFound unless the request exists in that activation.
+  Result<ApprovalRecord> GetApproval(const std::string& activation_id,
+                                     const std::string& approval_id);
+  // Oldest first.
+  Result<std::vector<ApprovalRecord>> ListApprovals(const std::string& activation_id);
+  // Pending requests of every activation hosted by or shared with `org_id`, for inboxes.
+  Result<std::vector<ApprovalRecord>> ListPendingApprovalsVisibleTo(const std::string& org_id);
+  // Records a decision in the current round after governance::CheckDecision accepted it on the
+  // fresh state (its errors as they are: kPermissionDenied not_an_approver, kFailedPrecondition
+  // round_closed…). `expected_version` guards against lost updates (kAborted when stale).
+  // Audited as "decided".
+  Result<ApprovalRecord> DecideApproval(const std::string& activation_id,
+                                        const std::string& approval_id,
+                                        const ApprovalDecisionRequest& decision,
+                                        std::optional<int64_t> expected_version, const Actor& actor,
+                                        const ApprovalActorResolver& resolve);
+  // Starts the next round now, after a reject or a request for changes (kFailedPrecondition
+  // "round_open" while pending, "already_approved" once approved). Audited as "resubmitted".
+  Result<ApprovalRecord> ResubmitApproval(const std::string& activation_id,
+                                          const std::string& approval_id,
+                                          const std::string& comment,
+                                          std::optional<int64_t> expected_version,
+                                          const Actor& actor, const ApprovalAuthorize& authorize);
+  // The activation's recorded breaches and escalations, by breached_at.
+  Result<std::vector<ApprovalBreachRecord>> ListApprovalBreaches(const std::string& activation_id);
+  // The escalation job's effect, under its lease: evaluates `round` of the request at the store's
+  // clock and records every event governance::DueEscalations lists that is not recorded yet, each
+  // with its audit entry ("approval_breached" for level 0, "approval_escalated" naming who is
+  // notified), then completes the job, all in one transaction. A job whose events are not due
+  // (the step was decided in time) completes without effect. Returns what was recorded now;
+  // kAborted "lease_lost" (nothing recorded) when another runner owns the job.
+  Result<std::vector<ApprovalBreachRecord>> RecordDueApprovalEscalations(
+      const std::string& approval_id, int64_t round, const JobLease& lease);
+
+  // ---- phase gates (store_gates.cc) ----
+  // The activation's gates as stored; an activation with none yet is in "ideation" with empty
+  // lists. kNotFound only when the activation does not exist.
+  Result<GateBoardRecord> GetGateBoard(const std::string& activation_id);
+  // The activation's event totals without the user keys opted out of `excluded_purposes` (any
+  // region) or erased, in one aggregate query, and its data contracts.
+  Result<MeasuredEvents> MeasureEvents(const std::string& activation_id,
+                                       const std::vector<std::string>& excluded_purposes);
+  // Stores `document` as the criteria of `phase`'s gate (version 1, or the next). kAborted when
+  // `expected_version` is stale (0 means "none stored yet"). Audited as entity "gate", id
+  // "ACTIVATION:PHASE", action "created" or "updated", with before and after.
+  Result<GateCriteriaRecord> PutGateCriteria(const std::string& activation_id,
+                                             const std::string& phase, const Json& document,
+                                             std::optional<int64_t> expected_version,
+                                             const Actor& actor, const GateAuthorize& authorize);
+  // Ticks or unticks a checklist item (which `authorize` should check the gate has). Setting the
+  // state it already has changes nothing and appends nothing. Audited as entity
+  // "gate_checklist", id "ACTIVATION:PHASE:ITEM", action "checked" or "unchecked".
+  Result<GateChecklistMark> MarkGateChecklistItem(const std::string& activation_id,
+                                                  const std::string& phase,
+                                                  const std::string& item_id, bool checked,
+                                                  const Actor& actor,
+                                                  const GateAuthorize& authorize);
+  // Records `sign_off` (its phase, user, role, party and comment; the time is now). A user signs
+  // a gate once: signing again returns the first sign-off and appends nothing. Audited as entity
+  // "gate_sign_off", id "ACTIVATION:PHASE", action "signed_off".
+  Result<GateSignOffRecord> SignOffGate(const std::string& activation_id,
+                                        const GateSignOffRecord& sign_off, const Actor& actor,
+                                        const GateAuthorize& authorize);
+  // Records a go/no-go on `phase`'s gate: `decide` sees the activation, its gates and the event
+  // totals (MeasureEvents with `excluded_purposes`) as of this transaction and returns what to
+  // record; a next_phase moves the activation there. Audited as entity "gate_decision", id the
+  // decision's, action the verdict, after the whole decision (reason and overrides included).
+  Result<GateDecisionRecord> RecordGateDecision(const std::string& activation_id,
+                                                const std::string& phase,
+                                                const std::vector<std::string>& excluded_purposes,
+                                                const Actor& actor, const GateDecide& decide);
+
+  // ---- asset library (store_assets.cc) ----
+  // The settings as stored (version 0 when none). kNotFound only when the activation is missing.
+  Result<AssetSettingsRecord> GetAssetSettings(const std::string& activation_id);
+  // Replaces the settings (validated by the caller). kAborted when `expected_version` is stale
+  // (0: none stored yet). Audited as entity "asset_settings", id the activation, with before and
+  // after.
+  Result<AssetSettingsRecord> PutAssetSettings(const AssetSettingsRecord& settings,
+                                               std::optional<int64_t> expected_version,
+                                               const Actor& actor, const Authorize& authorize);
+  // Records an upload: a new asset (version 1; a variant starts translation pending, made from
+  // its master's latest version) or the next version of an existing one. A new master version
+  // marks every variant made from an older one stale (assets::MarkStaleOnNewMaster), in the
+  // same transaction. Errors: kNotFound for an unknown asset or master (in this activation),
+  // kInvalidArgument (field "master") when the master is itself a variant, kAborted "conflict"
+  // when the latest version is not `expected_latest_version`, kAlreadyExists (field "name") when
+  // another asset of the activation has the name stem, and what `authorize` returns. Audited as
+  // entity "asset", action "created" or "version_added", visible to the owner and the host
+  // until shared. Returns the asset with its versions and variant state.
+  Result<AssetRecord> AddAssetVersion(const std::string& activation_id,
+                                      const NewAssetVersion& upload, const Actor& actor,
+                                      const AssetAuthorize& authorize);
+  // With versions and variant state; kNotFound unless the asset is in that activation.
+  Result<AssetRecord> GetAsset(const std::string& activation_id, const std::string& asset_id);
+  // Assets matching every non-empty field of `query`, oldest first, with versions.
+  Result<std::vector<AssetRecord>> ListAssets(const std::string& activation_id,
+                                              const AssetQuery& query);
+  // Replaces a variant's state with what `transition` returns on the fresh state. kNotFound
+  // unless `variant_id` is a variant of `master_id` in the activation. Audited as entity
+  // "asset_variant", action "state_changed", before and after.
+  Result<AssetRecord> UpdateVariantState(const std::string& activation_id,
+                                         const std::string& master_id,
+                                         const std::string& variant_id, const Actor& actor,
+                                         const VariantTransition& transition);
 
   // Calendar feeds. `token_hash` is TokenDigest of the secret; audited (entity calendar_feed,
   // visible to the feed's organisation).

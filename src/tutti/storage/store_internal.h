@@ -18,6 +18,10 @@ governance::AuditEntry Entry(const Actor& actor, std::string entity_type, std::s
 // The activation with its participants; `for_update` locks its row on PostgreSQL.
 Result<ActivationRecord> LoadActivation(SqlSession& s, const std::string& id, bool for_update);
 
+// Inside a write transaction: marks the leased job done, or kAborted ("lease_lost") when the lease
+// no longer holds, which rolls back whatever the transaction did as the job's effect.
+Status CompleteLeasedJob(SqlSession& s, const JobLease& lease, const std::string& now);
+
 template <typename T>
 Result<T> FirstRow(Result<std::vector<Row>> rows, T (*convert)(const Row&),
                    const std::string& what) {

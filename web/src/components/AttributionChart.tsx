@@ -1,9 +1,11 @@
 // The attribution chart: a grouped horizontal bar chart in plain SVG, one group per credit key and
-// one bar per model, with a legend. The SVG is one image for assistive technology (role="img"
-// with a summary as its name); the credit table next to it holds every number.
+// one bar per model, with a legend. A cell without a number (withheld for privacy, or unknown)
+// gets no bar; the section says how many were left out. The SVG is one image for assistive
+// technology (role="img" with a summary as its name); the credit table next to it holds every
+// number.
 
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
-import { chartLayout, formatCredit, formatTick, MODEL_INFO } from '../measurement.ts';
+import { chartLayout, MODEL_INFO } from '../measurement.ts';
 import type { AttributionModel } from '../types.ts';
 
 /** The width of an element, following its resizes (0 before the first layout). */
@@ -31,7 +33,8 @@ export function AttributionChart({
   helps,
   models,
   value,
-  share,
+  format,
+  tick,
   label,
   describedBy,
 }: {
@@ -39,8 +42,12 @@ export function AttributionChart({
   labels: string[];
   helps: (string | null)[];
   models: AttributionModel[];
-  value: (key: string, model: AttributionModel) => number;
-  share: boolean;
+  /** null: no bar for this key and model. */
+  value: (key: string, model: AttributionModel) => number | null;
+  /** A bar's value as text. */
+  format: (v: number) => string;
+  /** An axis tick's label. */
+  tick: (v: number) => string;
   label: string;
   describedBy?: string;
 }) {
@@ -72,7 +79,7 @@ export function AttributionChart({
                 <g key={t.value}>
                   <line x1={t.x} x2={t.x} y1={layout.top - 4} y2={layout.bottom} class={t.value === 0 ? 'axis-zero' : ''} />
                   <text x={t.x} y={layout.top - 9} text-anchor={t.x >= layout.right - 1 ? 'end' : t.value === 0 ? 'start' : 'middle'}>
-                    {formatTick(t.value, share)}
+                    {tick(t.value)}
                   </text>
                 </g>
               ))}
@@ -87,7 +94,7 @@ export function AttributionChart({
               </g>
             ))}
             {layout.bars.map((b) => {
-              const text = formatCredit(b.value, share);
+              const text = format(b.value);
               const label = `${MODEL_INFO[b.model].label} · ${labels[keys.indexOf(b.key)] ?? b.key}: ${text}`;
               return (
                 <g key={`${b.key}|${b.model}`}>

@@ -1,32 +1,56 @@
 // Attribution of an activation: which models (side by side), what credit is keyed by, the
-// lookback windows, half-life and Markov order; the totals, a grouped bar chart and the credit
-// table. A model the server refuses (Shapley with too many keys) is named with the server's reason
-// and the others are shown anyway. The settings live in the page's URL, so a comparison can be
-// shared as a link.
+// lookback windows, half-life and Markov order; the totals, a grouped bar chart, the credit table
+// (credit, CPA or ROAS per model, spend per key, the caller's own rows marked) and the solo vs
+// co-branded panel. Figures the server withholds (fewer than k people behind them) say so instead
+// of a number; spend that is unknown or not shared shows "—" with the reason. A model the server
+// refuses (Shapley with too many keys) is named with the server's reason and the others are shown
+// anyway. The settings live in the page's URL, so a comparison can be shared as a link.
 
+import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { ApiError } from '../errors.ts';
 import {
   attributionQuery,
-  cellValue,
+  canShare,
+  cellFigure,
+  chartGapNote,
+  chartGaps,
   chartKeys,
   chartLabel,
+  chartValue,
+  compareCpa,
   CREDIT_KEYS,
+  drawableKeys,
   durationProblem,
+  figureOf,
+  formatAmount,
   formatCount,
-  formatCredit,
+  formatMetric,
+  formatRoas,
+  formatTick,
+  GROUP_INFO,
+  hiddenHelp,
+  hiddenText,
   keyHelp,
   keyLabel,
+  keySpend,
   loadAttribution,
+  metricTitle,
+  METRICS,
+  mixGroups,
   MODEL_INFO,
   MODELS,
   normaliseModels,
   pivotResults,
+  totalFigure,
+  unknownReasons,
   type AttributionOutcome,
   type AttributionSettings,
+  type CreditMetric,
+  type Figure,
 } from '../measurement.ts';
-import type { AttributionModel } from '../types.ts';
+import type { AttributionModel, PartnerMixRow } from '../types.ts';
 import { AttributionChart } from './AttributionChart.tsx';
 import { EmptyState, ErrorBanner, FieldError, useAsync } from './ui.tsx';
 
@@ -34,10 +58,13 @@ const PARAM_FIELDS = new Set(['click_lookback', 'view_lookback', 'half_life', 'o
 
 export function AttributionSection({
   activationId,
+  currency,
   settings,
   onChange,
 }: {
   activationId: string;
+  /** The activation's currency (its budget's), for revenue, spend and CPA; null shows plain numbers. */
+  currency: string | null;
   settings: AttributionSettings;
   onChange: (next: AttributionSettings) => void;
 }) {
@@ -95,7 +122,7 @@ export function AttributionSection({
                 </p>
               </EmptyState>
             ) : (
-              <Results settings={settings} set={set} data={data} />
+              <Results settings={settings} set={set} data={data} currency={currency} />
             )}
           </div>
         )}
@@ -289,29 +316,70 @@ function Results({
   settings,
   set,
   data,
+  currency,
 }: {
   settings: AttributionSettings;
   set: (patch: Partial<AttributionSettings>) => void;
   data: NonNullable<AttributionOutcome['data']>;
+  currency: string | null;
 }) {
-  const table = pivotResults(data.results);
+  const table = pivotResults(data);
   const by = data.by ?? settings.by;
-  const labels = table.keys.map((k) => keyLabel(k, by));
+  const k = data.min_aggregate_users;
+  const labels = table.keys.map((key) => keyLabel(key, by));
   const helps = table.keys.map(keyHelp);
-  const { metric, share } = settings;
-  const value = (k: string, m: AttributionModel) => cellValue(table, k, m, metric, share);
-  const drawn = chartKeys(table, metric);
-  const keyHeading = CREDIT_KEYS.find((k) => k.value === by)?.label ?? 'Key';
-  const what = metric === 'revenue' ? 'Revenue' : 'Conversions';
+  const { metric } = settings;
+  const shareable = canShare(table, metric);
+  const share = settings.share && shareable;
+  const drawable = drawableKeys(table, metric, share);
+  const drawn = chartKeys(table, metric, share);
+  const gapNote = chartGapNote(chartGaps(table, table.keys, metric, share), k);
+  const reasons = unknownReasons(table, metric, share);
+  const keyHeading = CREDIT_KEYS.find((c) => c.value === by)?.label ?? 'Key';
+  const total = table.total;
+  const show = (f: Figure, m: CreditMetric | 'spend', visibleReason = false) => (
+    <FigureText figure={f} k={k} text={f.kind === 'value' ? formatMetric(f.value, m, share, currency) : ''} visibleReason={visibleReason} />
+  );
   return (
     <>
       <dl class="stat-grid" data-testid="attribution-summary">
-        <Stat name="events" label="Events" value={formatCount(data.events)} />
-        <Stat name="journeys" label="Journeys" value={formatCount(data.journeys)} />
-        <Stat name="conversions" label="Conversions" value={formatCount(data.conversions)} />
-        <Stat name="revenue" label="Revenue" value={formatCredit(data.revenue, false)} />
+        <Stat name="events" label="Events">
+          {formatCount(data.events)}
+        </Stat>
+        <Stat name="journeys" label="Journeys">
+          {formatCount(data.journeys)}
+        </Stat>
+        {total.suppressed ? (
+          <Stat name="totals" label="Conversions, revenue and spend" wide>
+            <FigureText figure={{ kind: 'hidden' }} k={k} text="" />
+          </Stat>
+        ) : (
+          <>
+            <Stat name="conversions" label="Conversions">
+              {formatCount(total.conversions)}
+            </Stat>
+            <Stat name="revenue" label="Revenue">
+              {formatAmount(total.revenue, currency)}
+            </Stat>
+            <Stat name="spend" label="Spend">
+              {show(figureOf(total, 'spend'), 'spend', true)}
+            </Stat>
+            <Stat name="cpa" label="CPA">
+              {show(figureOf(total, 'cpa'), 'cpa', true)}
+            </Stat>
+            <Stat name="roas" label="ROAS">
+              {show(figureOf(total, 'roas'), 'roas', true)}
+            </Stat>
+          </>
+        )}
       </dl>
-      {data.conversions === 0 && (
+      {total.suppressed && (
+        <p class="muted small" data-testid="totals-hidden">
+          The totals are hidden: {hiddenText(k)} stand behind them, or they would give a hidden cell away. Cells of your own organisation are
+          always shown.
+        </p>
+      )}
+      {!total.suppressed && total.conversions === 0 && (
         <p class="alert alert-info" role="status">
           No conversions in these events yet: every model credits 0 until one arrives.
         </p>
@@ -319,15 +387,34 @@ function Results({
 
       <div class="toolbar spread wrap attr-view">
         <div class="segmented" role="group" aria-label="Show">
-          {(['conversions', 'revenue'] as const).map((m) => (
-            <button key={m} type="button" class={`seg${metric === m ? ' active' : ''}`} aria-pressed={metric === m} onClick={() => set({ metric: m })}>
-              {m === 'conversions' ? 'Conversions' : 'Revenue'}
+          {METRICS.map((m) => (
+            <button
+              key={m.value}
+              type="button"
+              class={`seg${metric === m.value ? ' active' : ''}`}
+              aria-pressed={metric === m.value}
+              title={m.help}
+              onClick={() => set({ metric: m.value })}
+            >
+              {m.label}
             </button>
           ))}
         </div>
-        <label class="check">
-          <input type="checkbox" checked={share} onChange={(e) => set({ share: (e.target as HTMLInputElement).checked })} data-testid="share-toggle" />
-          Share of each model’s total (%)
+        <label class={`check${shareable ? '' : ' disabled'}`} title={shareable ? undefined : shareOffReason(metric, k)}>
+          <input
+            type="checkbox"
+            checked={share}
+            disabled={!shareable}
+            aria-describedby={shareable ? undefined : 'share-off'}
+            onChange={(e) => set({ share: (e.target as HTMLInputElement).checked })}
+            data-testid="share-toggle"
+          />
+          Share of the total (%)
+          {!shareable && (
+            <span class="sr-only" id="share-off">
+              {shareOffReason(metric, k)}
+            </span>
+          )}
         </label>
       </div>
 
@@ -336,30 +423,45 @@ function Results({
       ) : (
         <div class="attr-grid">
           <div>
-            <AttributionChart
-              keys={drawn}
-              labels={drawn.map((k) => keyLabel(k, by))}
-              helps={drawn.map(keyHelp)}
-              models={table.models}
-              value={value}
-              share={share}
-              label={chartLabel(table.models, by, drawn.length, metric, share)}
-              describedBy="attr-caption"
-            />
-            {drawn.length < table.keys.length && (
+            {drawn.length > 0 ? (
+              <AttributionChart
+                keys={drawn}
+                labels={drawn.map((key) => keyLabel(key, by))}
+                helps={drawn.map((key) => [keyHelp(key), table.own.has(key) ? `Yours. ${OWN_HELP}` : null].filter(Boolean).join(' ') || null)}
+                models={table.models}
+                value={(key, m) => chartValue(table, key, m, metric, share)}
+                format={(v) => formatMetric(v, metric, share, currency)}
+                tick={(v) => formatTick(v, metric, share)}
+                label={chartLabel(table.models, by, drawn.length, metric, share)}
+                describedBy="attr-caption"
+              />
+            ) : (
+              <p class="muted" data-testid="chart-empty">
+                Nothing to draw: every cell is withheld or unknown.
+              </p>
+            )}
+            {drawn.length < drawable.length && (
               <p class="muted small chart-note" data-testid="chart-note">
-                The chart shows the {drawn.length} of {table.keys.length} keys with the most credit; the table lists them all.
+                The chart shows the {drawn.length} of {drawable.length} keys with the highest values; the table lists them all.
+              </p>
+            )}
+            {gapNote && (
+              <p class="muted small chart-note" data-testid="chart-gap-note">
+                {gapNote}
               </p>
             )}
           </div>
           <div class="table-wrap attr-table-wrap">
             <table class="table compact attr-table" data-testid="attribution-table">
               <caption id="attr-caption" class="attr-caption">
-                {share ? `Share of ${what.toLowerCase()}` : what} credited by {keyHeading.toLowerCase()}, one column per model
+                {metricTitle(metric, share)} by {keyHeading.toLowerCase()}, one column per model; spend per {keyHeading.toLowerCase()}
               </caption>
               <thead>
                 <tr>
                   <th scope="col">{keyHeading}</th>
+                  <th scope="col" class="num spend-col" data-col="spend" title={SPEND_HELP}>
+                    Spend
+                  </th>
                   {table.models.map((m) => (
                     <th key={m} scope="col" class="num" data-model={m} title={MODEL_INFO[m].help}>
                       <span class="swatch swatch-dot" style={{ background: MODEL_INFO[m].color }} aria-hidden="true" />
@@ -369,8 +471,8 @@ function Results({
                 </tr>
               </thead>
               <tbody>
-                {table.keys.map((k, i) => (
-                  <tr key={k} data-testid="credit-row" data-key={k}>
+                {table.keys.map((key, i) => (
+                  <tr key={key} data-testid="credit-row" data-key={key} data-own={table.own.has(key) ? 'true' : undefined}>
                     <th scope="row" class="key-cell">
                       {helps[i] ? (
                         <span class="key-special" title={helps[i]!}>
@@ -379,38 +481,170 @@ function Results({
                       ) : (
                         labels[i]
                       )}
+                      {table.own.has(key) && (
+                        <span class="badge badge-accent own-badge" title={OWN_HELP} data-testid="own-badge">
+                          yours
+                        </span>
+                      )}
                     </th>
+                    <td class="num spend-col" data-col="spend">
+                      {show(keySpend(table, key), 'spend')}
+                    </td>
                     {table.models.map((m) => (
                       <td key={m} class="num" data-model={m}>
-                        {formatCredit(value(k, m), share)}
+                        {show(cellFigure(table, key, m, metric, share), metric)}
                       </td>
                     ))}
                   </tr>
                 ))}
               </tbody>
               <tfoot>
-                <tr>
+                <tr data-testid="total-row">
                   <th scope="row">Total</th>
+                  <td class="num spend-col" data-col="spend">
+                    {show(totalFigure(table, 'spend', false), 'spend')}
+                  </td>
                   {table.models.map((m) => (
                     <td key={m} class="num" data-model={m}>
-                      {share ? formatCredit((table.totals[m]?.[metric] ?? 0) > 0 ? 100 : 0, true) : formatCredit(table.totals[m]?.[metric] ?? 0, false)}
+                      {show(totalFigure(table, metric, share), metric)}
                     </td>
                   ))}
                 </tr>
               </tfoot>
             </table>
+            {reasons.length > 0 && (
+              <p class="muted small table-note" data-testid="unknown-reasons">
+                — {reasons.join('; ')}.
+              </p>
+            )}
           </div>
         </div>
+      )}
+
+      <PartnerMixPanel mix={data.partner_mix} k={k} currency={currency} />
+    </>
+  );
+}
+
+const SPEND_HELP = 'What the key’s touches cost, on converting paths or not: the same under every model.';
+const OWN_HELP = 'Only your organisation’s touches are behind this row, so it is always shown in full.';
+
+function shareOffReason(metric: CreditMetric, k: number): string {
+  if (metric === 'cpa' || metric === 'roas') return 'Shares apply to conversions and revenue only.';
+  return `Shares need the total, which is hidden: ${hiddenText(k)} stand behind it.`;
+}
+
+/**
+ * A figure as text: the number, "fewer than k people" (withheld), or "—" with its reason as a
+ * tooltip and for screen readers (or shown beside it, where there is room).
+ */
+function FigureText({ figure, k, text, visibleReason = false }: { figure: Figure; k: number; text: string; visibleReason?: boolean }) {
+  if (figure.kind === 'hidden') {
+    return (
+      <span class="figure-hidden" title={hiddenHelp(k)} data-figure="hidden">
+        {hiddenText(k)}
+      </span>
+    );
+  }
+  if (figure.kind === 'none') {
+    return (
+      <span class="figure-none" title={figure.reason} data-figure="none">
+        <span aria-hidden="true">—</span>
+        <span class={visibleReason ? 'figure-reason' : 'sr-only'}> {figure.reason}</span>
+      </span>
+    );
+  }
+  return <>{text}</>;
+}
+
+/** Solo against co-branded paths (and direct conversions): one column per group, one row per figure. */
+function PartnerMixPanel({ mix, k, currency }: { mix: PartnerMixRow[]; k: number; currency: string | null }) {
+  const groups = mixGroups(mix);
+  if (groups.length === 0) return null;
+  return (
+    <section class="mix-panel" aria-labelledby="mix-title" data-testid="partner-mix">
+      <h3 id="mix-title" class="mix-title">
+        Solo vs co-branded
+      </h3>
+      <p class="muted small">
+        Paths touched by one organisation against paths touched by two or more; the same under every model. Spend counts the touches on each
+        group’s paths, converting or not.
+      </p>
+      {groups.every((g) => g.suppressed) ? (
+        <p class="mix-sentence" data-testid="mix-all-hidden">
+          Hidden to protect privacy: {hiddenText(k)} stand behind each group, or showing one would give another away.
+        </p>
+      ) : (
+        <>
+          <p class="mix-sentence" data-testid="mix-comparison">
+            {compareCpa(mix, k, currency)}
+          </p>
+          <MixTable groups={groups} k={k} currency={currency} />
+        </>
+      )}
+    </section>
+  );
+}
+
+function MixTable({ groups, k, currency }: { groups: PartnerMixRow[]; k: number; currency: string | null }) {
+  const figures: { name: string; label: string; cell: (g: PartnerMixRow) => Figure; format: (v: number) => string }[] = [
+    { name: 'journeys', label: 'Journeys', cell: (g) => (g.suppressed ? { kind: 'hidden' } : { kind: 'value', value: g.journeys }), format: formatCount },
+    { name: 'users', label: 'People converting', cell: (g) => (g.suppressed ? { kind: 'hidden' } : { kind: 'value', value: g.users }), format: formatCount },
+    { name: 'conversions', label: 'Conversions', cell: (g) => figureOf(g, 'conversions'), format: formatCount },
+    { name: 'revenue', label: 'Revenue', cell: (g) => figureOf(g, 'revenue'), format: (v) => formatAmount(v, currency) },
+    { name: 'spend', label: 'Spend', cell: (g) => figureOf(g, 'spend'), format: (v) => formatAmount(v, currency) },
+    { name: 'cpa', label: 'CPA', cell: (g) => figureOf(g, 'cpa'), format: (v) => formatAmount(v, currency) },
+    { name: 'roas', label: 'ROAS', cell: (g) => figureOf(g, 'roas'), format: formatRoas },
+  ];
+  const reasons = new Set(figures.flatMap((f) => groups.map((g) => f.cell(g))).flatMap((fig) => (fig.kind === 'none' ? [fig.reason] : [])));
+  return (
+    <>
+      <div class="table-wrap">
+        <table class="table compact mix-table" data-testid="partner-mix-table">
+          <caption class="sr-only">Solo, co-branded and direct paths: journeys, people, conversions, revenue, spend, CPA and ROAS</caption>
+          <thead>
+            <tr>
+              <th scope="col">
+                <span class="sr-only">Figure</span>
+              </th>
+              {groups.map((g) => (
+                <th key={g.key} scope="col" class="num" data-group={g.key} title={GROUP_INFO[g.key].help}>
+                  {GROUP_INFO[g.key].label}
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {figures.map((f) => (
+              <tr key={f.name} data-figure-row={f.name}>
+                <th scope="row">{f.label}</th>
+                {groups.map((g) => {
+                  const fig = f.cell(g);
+                  return (
+                    <td key={g.key} class="num" data-group={g.key}>
+                      <FigureText figure={fig} k={k} text={fig.kind === 'value' ? f.format(fig.value) : ''} />
+                    </td>
+                  );
+                })}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {reasons.size > 0 && (
+        <p class="muted small" data-testid="mix-unknown-reasons">
+          — {[...reasons].join('; ')}.
+        </p>
       )}
     </>
   );
 }
 
-function Stat({ name, label, value }: { name: string; label: string; value: string }) {
+function Stat({ name, label, wide, children }: { name: string; label: string; wide?: boolean; children: ComponentChildren }) {
   return (
-    <div class="stat" data-stat={name}>
+    <div class={wide ? 'stat stat-wide' : 'stat'} data-stat={name}>
       <dt>{label}</dt>
-      <dd>{value}</dd>
+      <dd>{children}</dd>
     </div>
   );
 }

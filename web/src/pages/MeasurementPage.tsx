@@ -51,7 +51,10 @@ export function MeasurementPage({ route }: { route: MeasurementRoute }) {
 
       {items && <LateFeedsBanner feeds={items} now={now} />}
       <DataFeedsCard activationId={a.id} feeds={items} error={feeds.ok ? null : feeds.error} />
-      <AttributionSection activationId={a.id} settings={route.settings} onChange={(settings) => navigate({ ...route, settings }, true)} />
+      <AttributionSection
+        activationId={a.id}
+        currency={a.budget?.currency ?? null}
+        settings={route.settings} onChange={(settings) => navigate({ ...route, settings }, true)} />
     </div>
   );
 }
