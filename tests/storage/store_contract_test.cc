@@ -1580,8 +1580,9 @@ TEST_P(StoreContract, IngestBatchesLargerThanOneStatementCountEachEventOnce) {
     return ids;
   };
 
-  // 1 000 new ids, then e600 again right away (a duplicate among rows not yet written), then
-  // e0…e299 again (duplicates of rows already written): 1 000 stored, 301 duplicates.
+  // 1 000 new ids, then e600 again right away (on PostgreSQL, with 512 rows a statement, a
+  // duplicate among rows not yet written), then e0…e299 again (duplicates of rows already
+  // written): 1 000 stored, 301 duplicates.
   // k7 consents, then withdraws in the same batch; k8 withdraws, then consents 1 000 events
   // later: the last word holds for each.
   IngestOutcome first = Must(ingest([&](EventSink& sink) -> Status {

@@ -394,7 +394,7 @@ void HandleRequest(const RouteContext& c, const httplib::Request& req, httplib::
   ApiRequest request;
   request.method = c.route.method;
   for (size_t i = 0; i < c.param_names.size(); ++i)
-    request.path_params[c.param_names[i]] = req.matches[static_cast<long>(i + 1)];
+    request.path_params[c.param_names[i]] = req.matches[i + 1];
   for (const auto& [k, v] : req.params) request.query.emplace(k, v);
   for (const auto& [k, v] : req.headers) {
     std::string lower = k;
