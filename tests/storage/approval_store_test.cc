@@ -12,7 +12,7 @@
 #include <stdexcept>
 #include <thread>
 
-#include "support/backends.h"
+#include "support/fresh_database.h"
 #include "tutti/base/crypto.h"
 #include "tutti/core/agreement.h"
 #include "tutti/core/brief.h"
@@ -30,13 +30,7 @@ using std::chrono::hours;
 using std::chrono::milliseconds;
 using tutti::testing::Backend;
 
-template <typename T>
-T Must(Result<T> result, const char* what) {
-  if (!result.ok()) {
-    throw std::runtime_error(std::string(what) + " failed: " + result.status().ToString());
-  }
-  return std::move(result).value();
-}
+using tutti::testing::Must;
 
 Status Allow(const ActivationRecord&) { return OkStatus(); }
 Status AllowApproval(const ActivationRecord&, const ApprovalRecord&) { return OkStatus(); }
@@ -46,52 +40,11 @@ Instant At(const char* text) { return *ParseInstant(text); }
 class ApprovalStore : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::kSqlite) {
-      std::string pattern =
-          (std::filesystem::temp_directory_path() / "tutti-approvals-XXXXXX").string();
-      ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-      temp_dir_ = pattern;
-      url_ = "sqlite:" + (temp_dir_ / "approvals.db").string();
-    } else {
-      TUTTI_REQUIRE_POSTGRES();
-      const std::string base = tutti::testing::PostgresTestUrl();
-      auto admin = OpenDatabase(base);
-      ASSERT_TRUE(admin.ok()) << admin.status().ToString();
-      admin_ = std::move(admin).value();
-      schema_ = "a_" + HexEncode(RandomBytes(8));
-      ASSERT_TRUE(
-          admin_
-              ->Transact(TransactionMode::kWrite,
-                         [&](SqlSession& s) { return s.ExecuteScript("CREATE SCHEMA " + schema_); })
-              .ok());
-      url_ = base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
-             schema_;
-    }
-    db_ = Open();
-    ASSERT_TRUE(ApplyMigrations(*db_).ok());
-    store_ = std::make_unique<Store>(*db_, clock_);
+    if (GetParam() == Backend::kPostgres) TUTTI_REQUIRE_POSTGRES();
+    Status created = fresh_.Create(GetParam());
+    ASSERT_TRUE(created.ok()) << created.ToString();
+    store_ = std::make_unique<Store>(fresh_.db(), clock_);
     Seed();
-  }
-
-  void TearDown() override {
-    store_.reset();
-    db_.reset();
-    if (admin_) {
-      EXPECT_TRUE(admin_
-                      ->Transact(TransactionMode::kWrite,
-                                 [&](SqlSession& s) {
-                                   return s.ExecuteScript("DROP SCHEMA IF EXISTS " + schema_ +
-                                                          " CASCADE");
-                                 })
-                      .ok());
-    }
-    if (!temp_dir_.empty()) std::filesystem::remove_all(temp_dir_);
-  }
-
-  std::unique_ptr<Database> Open() {
-    auto db = OpenDatabase(url_);
-    if (!db.ok()) throw std::runtime_error(db.status().ToString());
-    return std::move(db).value();
   }
 
   UserRecord User(const OrgRecord& org, const std::string& email, const std::string& role) {
@@ -115,12 +68,7 @@ class ApprovalStore : public ::testing::TestWithParam<Backend> {
     nina_ = User(nova_, "nina@nova.example", "partner_admin");
     una_ = User(orbit_, "una@orbit.example", "partner_admin");
     const Actor olga{olga_.id, host_.id};
-    Json brief = core::ApplyActivationPatch(
-        core::EmptyActivationDocument(),
-        Must(core::ValidateActivationPatch(Json{{"name", "Summer"}, {"objective", "visibility"}},
-                                           true),
-             "brief"));
-    activation_ = Must(store_->CreateActivation(host_.id, brief, std::nullopt, olga), "activation");
+    activation_ = tutti::testing::NewActivation(*store_, host_.id, olga, "Summer", "visibility");
     Json agreement = Must(
         core::ValidateAgreement(Json{
             {"content_ownership", "host"},
@@ -194,9 +142,7 @@ class ApprovalStore : public ::testing::TestWithParam<Backend> {
   }
 
   ManualClock clock_{At("2026-06-01T12:00:00Z")};
-  std::filesystem::path temp_dir_;
-  std::string url_, schema_;
-  std::unique_ptr<Database> admin_, db_;
+  tutti::testing::FreshDatabase fresh_;
   std::unique_ptr<Store> store_;
   const Actor cli_{"cli", ""};
   OrgRecord host_, streamco_, nova_, orbit_;
@@ -433,7 +379,7 @@ TEST_P(ApprovalStore, TwoRunnersOnTwoConnectionPoolsRecordEachEventExactlyOnce) 
   constexpr int kRequests = 20;  // three events each: breach, level 1, level 2
   for (int i = 0; i < kRequests; ++i) Create(streamco_);
   clock_.Advance(hours(73));
-  std::unique_ptr<Database> other_db = Open();
+  std::unique_ptr<Database> other_db = fresh_.OpenAnother();
   Store other_store(*other_db, clock_);
   service::JobRunner a = Runner(*store_, "runner-a");
   service::JobRunner b = Runner(other_store, "runner-b");

@@ -7,7 +7,7 @@
 
 #include <filesystem>
 
-#include "support/backends.h"
+#include "support/fresh_database.h"
 #include "support/media_samples.h"
 #include "tutti/base/clock.h"
 #include "tutti/base/crypto.h"
@@ -22,11 +22,7 @@ namespace {
 
 using tutti::testing::Backend;
 
-template <typename T>
-T Must(Result<T> result, const char* what) {
-  if (!result.ok()) throw std::runtime_error(std::string(what) + ": " + result.status().ToString());
-  return std::move(result).value();
-}
+using tutti::testing::Must;
 
 Status AllowAll(const ActivationRecord&, const AssetRecord*, const AssetRecord*) {
   return OkStatus();
@@ -35,58 +31,17 @@ Status AllowAll(const ActivationRecord&, const AssetRecord*, const AssetRecord*)
 class AssetStore : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(InitCrypto().ok());
-    std::string pattern = (std::filesystem::temp_directory_path() / "tutti-assets-XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    temp_dir_ = pattern;
-    if (GetParam() == Backend::kSqlite) {
-      url_ = "sqlite:" + (temp_dir_ / "assets.db").string();
-    } else {
-      TUTTI_REQUIRE_POSTGRES();
-      const std::string base = tutti::testing::PostgresTestUrl();
-      admin_ = Must(OpenDatabase(base), "admin");
-      schema_ = "as_" + HexEncode(RandomBytes(8));
-      ASSERT_TRUE(
-          admin_
-              ->Transact(TransactionMode::kWrite,
-                         [&](SqlSession& s) { return s.ExecuteScript("CREATE SCHEMA " + schema_); })
-              .ok());
-      url_ = base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
-             schema_;
-    }
-    db_ = Must(OpenDatabase(url_), "OpenDatabase");
-    ASSERT_TRUE(ApplyMigrations(*db_).ok());
-    store_ = std::make_unique<Store>(*db_, clock_);
+    if (GetParam() == Backend::kPostgres) TUTTI_REQUIRE_POSTGRES();
+    Status created = fresh_.Create(GetParam());
+    ASSERT_TRUE(created.ok()) << created.ToString();
+    store_ = std::make_unique<Store>(fresh_.db(), clock_);
     host_ = Must(store_->CreateOrg("Acme Beverages", "host", cli_), "CreateOrg host");
     partner_ = Must(store_->CreateOrg("StreamCo", "partner", cli_), "CreateOrg partner");
     as_host_ = Actor{"usr_host", host_.id};
-    Json brief = Must(core::ValidateActivationPatch(
-                          Json{{"name", "Summer Splash 2026"}, {"objective", "lead_generation"}},
-                          /*creating=*/true),
-                      "brief");
-    activation_ =
-        Must(store_->CreateActivation(
-                 host_.id, core::ApplyActivationPatch(core::EmptyActivationDocument(), brief),
-                 std::nullopt, as_host_),
-             "CreateActivation");
+    activation_ = tutti::testing::NewActivation(*store_, host_.id, as_host_);
     Must(store_->AddParticipant(activation_.id, partner_.id, "media", std::nullopt, as_host_,
                                 [](const ActivationRecord&) { return OkStatus(); }),
          "AddParticipant");
-  }
-
-  void TearDown() override {
-    store_.reset();
-    db_.reset();
-    if (admin_) {
-      EXPECT_TRUE(admin_
-                      ->Transact(TransactionMode::kWrite,
-                                 [&](SqlSession& s) {
-                                   return s.ExecuteScript("DROP SCHEMA IF EXISTS " + schema_ +
-                                                          " CASCADE");
-                                 })
-                      .ok());
-    }
-    std::filesystem::remove_all(temp_dir_);
   }
 
   int64_t AuditCount() {
@@ -116,9 +71,7 @@ class AssetStore : public ::testing::TestWithParam<Backend> {
   Actor as_host_;
   OrgRecord host_, partner_;
   ActivationRecord activation_;
-  std::filesystem::path temp_dir_;
-  std::string url_, schema_;
-  std::unique_ptr<Database> admin_, db_;
+  tutti::testing::FreshDatabase fresh_;
   std::unique_ptr<Store> store_;
 };
 
@@ -284,7 +237,7 @@ TEST_P(AssetStore, TheUploadPipelineChecksTheNameAndStoresTheFileByDigest) {
                                 [](const ActivationRecord&) { return OkStatus(); }),
        "settings");
   const std::string png = media_samples::Png(8, 8);
-  BlobStore blobs(temp_dir_ / "blobs");
+  BlobStore blobs(fresh_.temp_dir() / "blobs");
   auto source = [&png](size_t* offset) {
     return [&png, offset](char* buffer, size_t capacity) -> Result<size_t> {
       size_t n = std::min(capacity, png.size() - *offset);
@@ -322,7 +275,7 @@ TEST_P(AssetStore, TheUploadPipelineChecksTheNameAndStoresTheFileByDigest) {
   EXPECT_EQ(stored.locale, "en-gb") << "taken from the name";
   EXPECT_TRUE(blobs.Contains(digest));
   size_t files = 0;
-  for (const auto& e : std::filesystem::recursive_directory_iterator(temp_dir_ / "blobs"))
+  for (const auto& e : std::filesystem::recursive_directory_iterator(fresh_.temp_dir() / "blobs"))
     files += e.is_regular_file();
   EXPECT_EQ(files, 1u) << "the refused upload left nothing behind";
 }

@@ -10,7 +10,7 @@
 #include <map>
 #include <tuple>
 
-#include "support/backends.h"
+#include "support/fresh_database.h"
 #include "tutti/base/clock.h"
 #include "tutti/base/crypto.h"
 #include "tutti/core/brief.h"
@@ -25,11 +25,7 @@ namespace {
 using governance::AuditEntry;
 using tutti::testing::Backend;
 
-template <typename T>
-T Must(Result<T> result, const char* what) {
-  if (!result.ok()) throw std::runtime_error(std::string(what) + ": " + result.status().ToString());
-  return std::move(result).value();
-}
+using tutti::testing::Must;
 
 Status Allow(const ActivationRecord&, const GateBoardRecord&) { return OkStatus(); }
 Status Deny(const ActivationRecord&, const GateBoardRecord&) {
@@ -55,30 +51,10 @@ StoredEvent Event(const std::string& id, const std::string& user_key, const std:
 class GateStore : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::kSqlite) {
-      std::string pattern =
-          (std::filesystem::temp_directory_path() / "tutti-gates-XXXXXX").string();
-      ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-      temp_dir_ = pattern;
-      url_ = "sqlite:" + (temp_dir_ / "gates.db").string();
-    } else {
-      TUTTI_REQUIRE_POSTGRES();
-      const std::string base = tutti::testing::PostgresTestUrl();
-      auto admin = OpenDatabase(base);
-      ASSERT_TRUE(admin.ok()) << admin.status().ToString();
-      admin_ = std::move(admin).value();
-      schema_ = "g_" + HexEncode(RandomBytes(8));
-      ASSERT_TRUE(
-          admin_
-              ->Transact(TransactionMode::kWrite,
-                         [&](SqlSession& s) { return s.ExecuteScript("CREATE SCHEMA " + schema_); })
-              .ok());
-      url_ = base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
-             schema_;
-    }
-    db_ = Must(OpenDatabase(url_), "OpenDatabase");
-    ASSERT_TRUE(ApplyMigrations(*db_).ok());
-    store_ = std::make_unique<Store>(*db_, clock_);
+    if (GetParam() == Backend::kPostgres) TUTTI_REQUIRE_POSTGRES();
+    Status created = fresh_.Create(GetParam());
+    ASSERT_TRUE(created.ok()) << created.ToString();
+    store_ = std::make_unique<Store>(fresh_.db(), clock_);
 
     host_ = Must(store_->CreateOrg("Acme Beverages", "host", cli_), "CreateOrg host");
     partner_ = Must(store_->CreateOrg("StreamCo", "partner", cli_), "CreateOrg partner");
@@ -86,34 +62,11 @@ class GateStore : public ::testing::TestWithParam<Backend> {
                                      "$argon2id$not-a-real-hash", cli_),
                   "CreateUser");
     as_owner_ = Actor{owner_.id, host_.id};
-    Json brief = Must(core::ValidateActivationPatch(
-                          Json{{"name", "Summer Splash 2026"}, {"objective", "lead_generation"}},
-                          /*creating=*/true),
-                      "brief");
-    activation_ =
-        Must(store_->CreateActivation(
-                 host_.id, core::ApplyActivationPatch(core::EmptyActivationDocument(), brief),
-                 std::nullopt, as_owner_),
-             "CreateActivation");
+    activation_ = tutti::testing::NewActivation(*store_, host_.id, as_owner_);
     Must(store_->AddParticipant(activation_.id, partner_.id, "media", std::nullopt, as_owner_,
                                 [](const ActivationRecord&) { return OkStatus(); }),
          "AddParticipant");
     activation_ = Must(store_->GetActivation(activation_.id), "GetActivation");
-  }
-
-  void TearDown() override {
-    store_.reset();
-    db_.reset();
-    if (admin_) {
-      EXPECT_TRUE(admin_
-                      ->Transact(TransactionMode::kWrite,
-                                 [&](SqlSession& s) {
-                                   return s.ExecuteScript("DROP SCHEMA IF EXISTS " + schema_ +
-                                                          " CASCADE");
-                                 })
-                      .ok());
-    }
-    if (!temp_dir_.empty()) std::filesystem::remove_all(temp_dir_);
   }
 
   std::vector<AuditEntry> AllAudit() {
@@ -161,9 +114,7 @@ class GateStore : public ::testing::TestWithParam<Backend> {
 
   ManualClock clock_{*ParseInstant("2026-06-01T12:00:00Z")};
   const Actor cli_{"cli", ""};
-  std::filesystem::path temp_dir_;
-  std::string url_, schema_;
-  std::unique_ptr<Database> admin_, db_;
+  tutti::testing::FreshDatabase fresh_;
   std::unique_ptr<Store> store_;
   OrgRecord host_, partner_;
   UserRecord owner_;

@@ -5,17 +5,13 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <filesystem>
 #include <map>
 #include <mutex>
 #include <thread>
 
-#include "support/backends.h"
+#include "support/fresh_database.h"
 #include "tutti/base/clock.h"
-#include "tutti/base/crypto.h"
 #include "tutti/service/job_runner.h"
-#include "tutti/storage/database.h"
-#include "tutti/storage/migrations.h"
 #include "tutti/storage/store.h"
 
 namespace tutti::storage {
@@ -27,51 +23,10 @@ using tutti::testing::Backend;
 class JobQueue : public ::testing::TestWithParam<Backend> {
  protected:
   void SetUp() override {
-    if (GetParam() == Backend::kSqlite) {
-      std::string pattern = (std::filesystem::temp_directory_path() / "tutti-jobs-XXXXXX").string();
-      ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-      temp_dir_ = pattern;
-      url_ = "sqlite:" + (temp_dir_ / "jobs.db").string();
-    } else {
-      TUTTI_REQUIRE_POSTGRES();
-      const std::string base = tutti::testing::PostgresTestUrl();
-      auto admin = OpenDatabase(base);
-      ASSERT_TRUE(admin.ok()) << admin.status().ToString();
-      admin_ = std::move(admin).value();
-      schema_ = "j_" + HexEncode(RandomBytes(8));
-      ASSERT_TRUE(
-          admin_
-              ->Transact(TransactionMode::kWrite,
-                         [&](SqlSession& s) { return s.ExecuteScript("CREATE SCHEMA " + schema_); })
-              .ok());
-      url_ = base + (base.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
-             schema_;
-    }
-    db_ = Open();
-    ASSERT_TRUE(ApplyMigrations(*db_).ok());
-    store_ = std::make_unique<Store>(*db_, clock_);
-  }
-
-  void TearDown() override {
-    store_.reset();
-    db_.reset();
-    if (admin_) {
-      EXPECT_TRUE(admin_
-                      ->Transact(TransactionMode::kWrite,
-                                 [&](SqlSession& s) {
-                                   return s.ExecuteScript("DROP SCHEMA IF EXISTS " + schema_ +
-                                                          " CASCADE");
-                                 })
-                      .ok());
-    }
-    if (!temp_dir_.empty()) std::filesystem::remove_all(temp_dir_);
-  }
-
-  // Another connection pool onto the same database, as a second process would have.
-  std::unique_ptr<Database> Open() {
-    auto db = OpenDatabase(url_);
-    if (!db.ok()) throw std::runtime_error(db.status().ToString());
-    return std::move(db).value();
+    if (GetParam() == Backend::kPostgres) TUTTI_REQUIRE_POSTGRES();
+    Status created = fresh_.Create(GetParam());
+    ASSERT_TRUE(created.ok()) << created.ToString();
+    store_ = std::make_unique<Store>(fresh_.db(), clock_);
   }
 
   JobRecord Schedule(const std::string& key, Instant run_at) {
@@ -81,10 +36,8 @@ class JobQueue : public ::testing::TestWithParam<Backend> {
   }
 
   ManualClock clock_{*ParseInstant("2026-06-01T12:00:00Z")};
-  std::filesystem::path temp_dir_;
-  std::string url_, schema_;
-  std::unique_ptr<Database> admin_, db_;
-  std::unique_ptr<Store> store_;
+  tutti::testing::FreshDatabase fresh_;
+  std::unique_ptr<Store> store_;  // after fresh_: goes first
 };
 
 TEST_P(JobQueue, SchedulesOncePerDedupeKey) {
@@ -177,7 +130,7 @@ TEST_P(JobQueue, AJobOfAnUnknownKindFailsNamingTheKind) {
 TEST_P(JobQueue, TwoRunnersOnTwoConnectionsNeverRunAJobTwice) {
   constexpr int kJobs = 120;
   for (int i = 0; i < kJobs; ++i) Schedule("race-" + std::to_string(i), clock_.Now());
-  std::unique_ptr<Database> other_db = Open();
+  std::unique_ptr<Database> other_db = fresh_.OpenAnother();
   Store other_store(*other_db, clock_);
 
   std::mutex mutex;

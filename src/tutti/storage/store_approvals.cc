@@ -259,14 +259,8 @@ Status ScheduleEscalationJobs(SqlSession& s, const ApprovalRecord& a,
       const std::string key = "approval:" + a.id + ":r" + std::to_string(a.round) + ":s" +
                               std::to_string(i) + ":l" + std::to_string(level);
       const Json payload{{"approval_id", a.id}, {"round", a.round}, {"step", i}, {"level", level}};
-      const int64_t run_at_ms = (at + kFirstMoment).time_since_epoch().count();
-      TUTTI_RETURN_IF_ERROR(
-          s.Execute("INSERT INTO jobs (id, kind, dedupe_key, payload, run_at_ms, state, attempts, "
-                    "created_at) VALUES (?, ?, ?, ?, ?, 'queued', 0, ?) "
-                    "ON CONFLICT (dedupe_key) DO NOTHING",
-                    {NewId("job"), std::string(kApprovalEscalationJob), key, payload.dump(),
-                     run_at_ms, now})
-              .status());
+      TUTTI_RETURN_IF_ERROR(detail::InsertJob(s, std::string(kApprovalEscalationJob), key, payload,
+                                              at + kFirstMoment, now));
     }
   }
   return OkStatus();

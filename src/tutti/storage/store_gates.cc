@@ -112,15 +112,7 @@ Result<MeasuredEvents> LoadMeasuredEvents(SqlSession& s, const std::string& acti
       "SUM(CASE WHEN e.event_type = 'conversion' THEN 0 ELSE e.value_micros END) AS spend, "
       "SUM(CASE WHEN e.event_type = 'conversion' THEN e.value_micros ELSE 0 END) AS revenue "
       "FROM events e WHERE e.activation_id = ?";
-  if (!excluded_purposes.empty()) {
-    sql +=
-        " AND e.user_key NOT IN (SELECT user_key FROM consents WHERE granted = 0 AND purpose IN (";
-    for (size_t i = 0; i < excluded_purposes.size(); ++i) {
-      sql += i ? ", ?" : "?";
-      params.emplace_back(excluded_purposes[i]);
-    }
-    sql += "))";
-  }
+  sql += detail::OptedOutExclusionSql(excluded_purposes, params);
   sql +=
       " GROUP BY e.org_id, e.channel, e.contract_id) g JOIN orgs o ON o.id = g.org_id "
       "ORDER BY g.org_id, g.channel, g.contract_id";

@@ -37,6 +37,17 @@ Status LeaseLost(const JobLease& lease) {
 
 namespace detail {
 
+Status InsertJob(SqlSession& s, const std::string& kind, const std::string& dedupe_key,
+                 const Json& payload, Instant run_at, const std::string& now) {
+  return s
+      .Execute(
+          "INSERT INTO jobs (id, kind, dedupe_key, payload, run_at_ms, state, attempts, "
+          "created_at) VALUES (?, ?, ?, ?, ?, 'queued', 0, ?) "
+          "ON CONFLICT (dedupe_key) DO NOTHING",
+          {NewId("job"), kind, dedupe_key, payload.dump(), ToMs(run_at), now})
+      .status();
+}
+
 Status CompleteLeasedJob(SqlSession& s, const JobLease& lease, const std::string& now) {
   TUTTI_ASSIGN_OR_RETURN(int64_t changed,
                          s.Execute("UPDATE jobs SET state = 'done', lease_owner = NULL, "
@@ -56,12 +67,7 @@ Result<JobRecord> Store::ScheduleJob(const std::string& kind, const std::string&
   }
   JobRecord job;
   TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kWrite, [&](SqlSession& s) -> Status {
-    TUTTI_RETURN_IF_ERROR(
-        s.Execute("INSERT INTO jobs (id, kind, dedupe_key, payload, run_at_ms, state, attempts, "
-                  "created_at) VALUES (?, ?, ?, ?, ?, 'queued', 0, ?) "
-                  "ON CONFLICT (dedupe_key) DO NOTHING",
-                  {NewId("job"), kind, dedupe_key, payload.dump(), ToMs(run_at), Now()})
-            .status());
+    TUTTI_RETURN_IF_ERROR(detail::InsertJob(s, kind, dedupe_key, payload, run_at, Now()));
     TUTTI_ASSIGN_OR_RETURN(job, detail::FirstRow(s.Query(std::string("SELECT ") + kJobColumns +
                                                              " FROM jobs WHERE dedupe_key = ?",
                                                          {dedupe_key}),
