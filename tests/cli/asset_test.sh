@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `tutti asset add` on SQLite (issue 5, C3): a real PNG (written here by python3, nothing
+# `tutti asset settings` and `tutti asset add` on SQLite (issue 5, C3): the settings are shown and
+# changed field by field, audited; a real PNG (written here by python3, nothing
 # downloaded) is stored under DATA_DIR/blobs by its SHA-256 and printed with its version; a name
 # off the activation's template fails with one error line showing the expected name; the same
 # PNG named .jpg is refused by its header; the next version must carry v2; an off-spec file lists
@@ -18,11 +19,30 @@ url="sqlite:$db"
 "$tutti" demo --db "$url" >/dev/null
 activation=$(sqlite3 "$db" "SELECT id FROM activations LIMIT 1")
 streamco=$(sqlite3 "$db" "SELECT id FROM orgs WHERE name = 'StreamCo'")
-# The demo sets no naming template; an operator's SQL stands in for PUT .../asset-settings here.
-sqlite3 "$db" "INSERT INTO asset_settings VALUES ('$activation',
-  '{brand}_{partner}_{platform}_{locale}_{yyyymmdd}_v{version}', 'acme',
-  '{\"specs\": [{\"placement\": \"story\", \"formats\": [\"png\"], \"min_width\": 1080}]}',
-  1, 'cli', '2026-01-01T00:00:00Z')"
+# The demo sets no naming template: `tutti asset settings` shows the empty settings, then sets
+# the template and brand, then the specs from a file, each change keeping the others.
+run_capture shown "$tutti" asset settings --db "$url" --activation "$activation"
+[[ "$shown_rc" == 0 ]] || fail "showing the settings exited $shown_rc: $shown_err"
+expect_contains "$shown_out" '"version": 0' "no settings stored yet"
+run_capture bad_template "$tutti" asset settings --db "$url" --activation "$activation" \
+  --naming-template '{brand}_{nonsense}'
+expect_one_error_line bad_template "an unknown template field"
+expect_contains "$bad_template_err" "nonsense" "the unknown field is named"
+run_capture named "$tutti" asset settings --db "$url" --activation "$activation" \
+  --naming-template '{brand}_{partner}_{platform}_{locale}_{yyyymmdd}_v{version}' --brand Acme
+[[ "$named_rc" == 0 ]] || fail "setting the template exited $named_rc: $named_err"
+expect_contains "$named_out" '"brand": "acme"' "the brand is normalised"
+expect_contains "$named_out" '"version": 1' "the first stored version"
+printf '{"specs": [{"placement": "story", "formats": ["png"], "min_width": 1080}]}' >"$work/specs.json"
+run_capture specs "$tutti" asset settings --db "$url" --activation "$activation" \
+  --platform-specs "$work/specs.json"
+[[ "$specs_rc" == 0 ]] || fail "setting the specs exited $specs_rc: $specs_err"
+expect_contains "$specs_out" '{brand}_{partner}_{platform}_{locale}_{yyyymmdd}_v{version}' \
+  "the template is kept when only the specs change"
+expect_contains "$specs_out" '"min_width": 1080' "the specs are stored"
+expect_contains "$specs_out" '"version": 2' "each change is a new version"
+[[ "$(sqlite3 "$db" "SELECT count(*) FROM audit_log WHERE entity_type = 'asset_settings'")" == 2 ]] ||
+  fail "each settings change is audited once"
 
 # png WIDTH HEIGHT FILE: an 8-bit RGB PNG of that size, every pixel grey.
 png() {

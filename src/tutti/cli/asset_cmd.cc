@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "tutti/base/ids.h"
 #include "tutti/cli/cli_support.h"
@@ -75,6 +76,36 @@ void AddAsset(const std::string& db_url, AssetAddOptions& o) {
             << v.media.value("width", 0) << "x" << v.media.value("height", 0) << ")\n";
 }
 
+struct AssetSettingsOptions {
+  std::string activation;
+  std::optional<std::string> naming_template;
+  std::optional<std::string> brand;
+  std::string platform_specs_file;
+};
+
+// Shows the settings, or changes the ones given and keeps the rest: an operator fixing the brand
+// should not have to restate the naming template and every spec.
+void AssetSettings(const std::string& db_url, const AssetSettingsOptions& o) {
+  auto db = OpenAndMigrate(db_url);
+  storage::Store store(*db, SystemClock::Get());
+  Check(store.GetActivation(o.activation).status());
+  storage::AssetSettingsRecord current = Check(store.GetAssetSettings(o.activation));
+  if (o.naming_template || o.brand || !o.platform_specs_file.empty()) {
+    Json document{{"naming_template", o.naming_template.value_or(current.naming_template)},
+                  {"brand", o.brand.value_or(current.brand)},
+                  {"platform_specs", current.platform_specs}};
+    if (!o.platform_specs_file.empty()) {
+      document["platform_specs"] = ReadJsonObjectFile(o.platform_specs_file, "platform-specs");
+    }
+    storage::AssetSettingsRecord settings =
+        Check(service::ParseAssetSettings(document, o.activation));
+    current =
+        Check(store.PutAssetSettings(settings, current.version, kCliActor,
+                                     [](const storage::ActivationRecord&) { return OkStatus(); }));
+  }
+  std::cout << service::AssetSettingsJson(current).dump(2) << "\n";
+}
+
 }  // namespace
 
 void AddAssetCommands(CLI::App& app, std::string* db_url) {
@@ -107,6 +138,24 @@ void AddAssetCommands(CLI::App& app, std::string* db_url) {
   add->add_option("--max-asset-bytes", options->max_bytes, "Largest file accepted")
       ->capture_default_str();
   add->callback([db_url, options] { AddAsset(*db_url, *options); });
+
+  auto settings_options = std::make_shared<AssetSettingsOptions>();
+  auto* settings = asset->add_subcommand(
+      "settings",
+      "Show the activation's naming template, brand and platform specs as JSON, or change the "
+      "ones given (the rest are kept); uploads are checked against them");
+  settings->add_option("--db", *db_url, "Database URL: sqlite:PATH or postgresql://…")
+      ->capture_default_str();
+  settings->add_option("--activation", settings_options->activation, "Activation id")->required();
+  settings->add_option(
+      "--naming-template", settings_options->naming_template,
+      "File-name template, e.g. "
+      "{brand}_{partner}_{platform}_{locale}_{yyyymmdd}_v{version} (\"\" for none)");
+  settings->add_option("--brand", settings_options->brand, "Brand that fills {brand}");
+  settings->add_option("--platform-specs", settings_options->platform_specs_file,
+                       "JSON file {\"specs\": [{\"placement\": \"story\", \"formats\": "
+                       "[\"png\"], \"min_width\": 1080}]}, replacing the current specs");
+  settings->callback([db_url, settings_options] { AssetSettings(*db_url, *settings_options); });
 }
 
 }  // namespace tutti::cli

@@ -29,15 +29,6 @@ std::string Upper(std::string_view text) {
   return out;
 }
 
-Json ReadGateFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Failure{InvalidArgument("cannot read " + path, "CRITERIA", "unreadable")};
-  // Through a stringstream: GCC 12 at -O3 sees a null dereference in istreambuf_iterator.
-  std::ostringstream text;
-  text << in.rdbuf();
-  return Check(ParseJsonObject(text.str()));
-}
-
 void PrintStatus(const storage::ActivationRecord& activation, const service::GateBoard& board,
                  const service::GateStatus& gate) {
   const std::string phase(governance::PhaseName(gate.phase));
@@ -152,7 +143,7 @@ void AddGateCommands(CLI::App& app, std::string* db_url, int* exit_code) {
       ->required();
   put->add_option("CRITERIA", options->file, "Criteria JSON file")->required();
   put->callback([options, db_url] {
-    Json document = ReadGateFile(options->file);
+    Json document = ReadJsonObjectFile(options->file, "CRITERIA");
     if (!document.contains("phase")) document["phase"] = options->phase;
     if (document["phase"] != options->phase) {
       throw Failure{InvalidArgument("the file's phase must be --phase (" + options->phase + ")",

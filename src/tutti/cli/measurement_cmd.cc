@@ -31,15 +31,6 @@ struct MeasurementOptions {
   std::string granted;
 };
 
-Json ReadJsonFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw Failure{InvalidArgument("cannot read " + path, "file", "unreadable")};
-  // Through a stringstream: GCC 12 at -O3 sees a null dereference in istreambuf_iterator.
-  std::ostringstream text;
-  text << in.rdbuf();
-  return Check(ParseJsonObject(text.str()));
-}
-
 storage::OrgRecord FindOrg(storage::Store& store, const std::string& name_or_id) {
   Result<storage::OrgRecord> by_id = store.GetOrg(name_or_id);
   if (by_id.ok()) return *by_id;
@@ -98,7 +89,7 @@ void AddMeasurementCommands(CLI::App& app, std::string* db_url, int* exit_code) 
       ->required();
   put->add_option("CONTRACT", options->file, "Contract JSON file")->required();
   put->callback([options, db_url] {
-    Json document = ReadJsonFile(options->file);
+    Json document = ReadJsonObjectFile(options->file, "file");
     ingest::DataContract parsed = Check(ingest::ParseContract(document));
     auto db = OpenAndMigrate(*db_url);
     storage::Store store(*db, SystemClock::Get());

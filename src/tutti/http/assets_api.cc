@@ -94,21 +94,6 @@ Json AssetJson(const storage::AssetRecord& a) {
       {"updated_at", a.updated_at}};
 }
 
-Json SettingsJson(const storage::AssetSettingsRecord& s) {
-  Json placements = Json::array();
-  if (Result<assets::PlatformSpecs> own = assets::ParsePlatformSpecs(s.platform_specs); own.ok()) {
-    for (const assets::PlatformSpec& spec : assets::WithDefaults(*own).specs)
-      placements.push_back(spec.placement);
-  }
-  return Json{{"naming_template", s.naming_template},
-              {"brand", s.brand},
-              {"platform_specs", s.platform_specs},
-              {"placements", placements},
-              {"version", s.version},
-              {"updated_by", s.updated_by},
-              {"updated_at", s.updated_at}};
-}
-
 std::vector<std::string> SplitTags(const std::string& text) {
   std::vector<std::string> out;
   size_t start = 0;
@@ -267,42 +252,15 @@ Result<ApiResponse> PutSettings(storage::Store& store, ApiRequest& r) {
   TUTTI_ASSIGN_OR_RETURN(storage::ActivationRecord activation, VisibleActivation(store, r));
   TUTTI_ASSIGN_OR_RETURN(Json body, Body(r));
   TUTTI_ASSIGN_OR_RETURN(std::optional<int64_t> expected, ExpectedVersion(r, body, 0));
-  TUTTI_RETURN_IF_ERROR(RejectUnknownFields(body, {"naming_template", "brand", "platform_specs"}));
-  storage::AssetSettingsRecord settings;
-  settings.activation_id = activation.id;
-  if (body.contains("naming_template")) {
-    TUTTI_ASSIGN_OR_RETURN(settings.naming_template,
-                           ReadString(body["naming_template"], "naming_template", 0, 200));
-    if (!settings.naming_template.empty()) {
-      TUTTI_RETURN_IF_ERROR(assets::NamingTemplate::Parse(settings.naming_template).status());
-    }
-  }
-  if (body.contains("brand")) {
-    assets::NameFields brand;
-    TUTTI_ASSIGN_OR_RETURN(brand.brand, ReadString(body["brand"], "brand", 0, 64));
-    Result<assets::NameFields> normal = assets::NormalizeNameFields(brand);
-    if (!normal.ok()) {
-      const Status& s = normal.status();
-      return Status(s.code(), s.message(), "brand", s.reason());
-    }
-    settings.brand = normal->brand;
-  }
-  if (body.contains("platform_specs")) {
-    TUTTI_RETURN_IF_ERROR(RequireObject(body["platform_specs"], "platform_specs"));
-    Result<assets::PlatformSpecs> specs = assets::ParsePlatformSpecs(body["platform_specs"]);
-    if (!specs.ok()) {
-      Status s = specs.status();
-      return Status(s.code(), s.message(), JoinPath("platform_specs", s.field()), s.reason());
-    }
-    settings.platform_specs = assets::PlatformSpecsToJson(*specs);
-  }
+  TUTTI_ASSIGN_OR_RETURN(storage::AssetSettingsRecord settings,
+                         service::ParseAssetSettings(body, activation.id));
   TUTTI_ASSIGN_OR_RETURN(
       storage::AssetSettingsRecord stored,
       store.PutAssetSettings(settings, expected, ActorOf(r),
                              Require(Caller(r), &governance::CanEditAssetSettings,
                                      "the asset settings are for the host's owners and "
                                      "facilitators")));
-  return Ok(SettingsJson(stored));
+  return Ok(service::AssetSettingsJson(stored));
 }
 
 }  // namespace
@@ -410,7 +368,7 @@ std::vector<Route> AssetRoutes(storage::Store& store, const AssetLibraryConfig& 
                          [&store](ApiRequest& r) -> Result<ApiResponse> {
                            TUTTI_ASSIGN_OR_RETURN(auto a, VisibleActivation(store, r));
                            TUTTI_ASSIGN_OR_RETURN(auto settings, store.GetAssetSettings(a.id));
-                           return Ok(SettingsJson(settings));
+                           return Ok(service::AssetSettingsJson(settings));
                          }});
 
   routes.push_back(Route{"PUT", "/api/v1/activations/{activation_id}/asset-settings", true,

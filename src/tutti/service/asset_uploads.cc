@@ -252,4 +252,54 @@ Result<storage::AssetRecord> AddAsset(storage::Store& store, const storage::Blob
   return store.AddAssetVersion(upload.activation_id, record, actor, authorize);
 }
 
+Result<storage::AssetSettingsRecord> ParseAssetSettings(const Json& document,
+                                                        const std::string& activation_id) {
+  TUTTI_RETURN_IF_ERROR(
+      RejectUnknownFields(document, {"naming_template", "brand", "platform_specs"}));
+  storage::AssetSettingsRecord settings;
+  settings.activation_id = activation_id;
+  if (document.contains("naming_template")) {
+    TUTTI_ASSIGN_OR_RETURN(settings.naming_template,
+                           ReadString(document["naming_template"], "naming_template", 0, 200));
+    if (!settings.naming_template.empty()) {
+      TUTTI_RETURN_IF_ERROR(assets::NamingTemplate::Parse(settings.naming_template).status());
+    }
+  }
+  if (document.contains("brand")) {
+    assets::NameFields brand;
+    TUTTI_ASSIGN_OR_RETURN(brand.brand, ReadString(document["brand"], "brand", 0, 64));
+    Result<assets::NameFields> normal = assets::NormalizeNameFields(brand);
+    if (!normal.ok()) {
+      const Status& s = normal.status();
+      return Status(s.code(), s.message(), "brand", s.reason());
+    }
+    settings.brand = normal->brand;
+  }
+  if (document.contains("platform_specs")) {
+    TUTTI_RETURN_IF_ERROR(RequireObject(document["platform_specs"], "platform_specs"));
+    Result<assets::PlatformSpecs> specs = assets::ParsePlatformSpecs(document["platform_specs"]);
+    if (!specs.ok()) {
+      Status s = specs.status();
+      return Status(s.code(), s.message(), JoinPath("platform_specs", s.field()), s.reason());
+    }
+    settings.platform_specs = assets::PlatformSpecsToJson(*specs);
+  }
+  return settings;
+}
+
+Json AssetSettingsJson(const storage::AssetSettingsRecord& s) {
+  Json placements = Json::array();
+  if (Result<assets::PlatformSpecs> own = assets::ParsePlatformSpecs(s.platform_specs); own.ok()) {
+    for (const assets::PlatformSpec& spec : assets::WithDefaults(*own).specs)
+      placements.push_back(spec.placement);
+  }
+  return Json{{"naming_template", s.naming_template},
+              {"brand", s.brand},
+              {"platform_specs", s.platform_specs},
+              {"placements", placements},
+              {"version", s.version},
+              {"updated_by", s.updated_by},
+              {"updated_at", s.updated_at}};
+}
+
 }  // namespace tutti::service

@@ -64,6 +64,16 @@ Result<storage::AssetRecord> AddAsset(storage::Store& store, const storage::Blob
                                       const storage::Actor& actor,
                                       const storage::AssetAuthorize& authorize);
 
+// The settings document that PUT …/asset-settings and `tutti asset settings` both take:
+// {"naming_template", "brand", "platform_specs"}, each optional and "" / no specs when left out
+// (a PUT replaces the whole document). Errors are kInvalidArgument naming the field
+// ("naming_template", "brand", "platform_specs.specs[0].min_width") with the engines' reasons.
+Result<storage::AssetSettingsRecord> ParseAssetSettings(const Json& document,
+                                                        const std::string& activation_id);
+// The settings as the API shows them, with "placements": every placement a spec names, the
+// built-in defaults included.
+Json AssetSettingsJson(const storage::AssetSettingsRecord& settings);
+
 // {"format","mime_type","width","height","frames","animated","duration_ms"} as stored.
 Json MediaInfoJson(const assets::MediaInfo& media);
 
