@@ -66,6 +66,9 @@ struct Prepared {
   std::string streamco_asset;     // StreamCo's draft (not shared), uploaded by Sam
   std::string host_master;        // the host's shared master asset
   std::string streamco_variant;   // StreamCo's draft German variant of it
+  std::string crisis_template;    // the host's recall template, drafted by Felix, unapproved
+  std::string legal_hold;         // an active hold Olivia placed on the demo
+  std::string nova_freeze;        // an active freeze of Nova's posts, by Nina
 };
 
 struct Context {
@@ -130,6 +133,13 @@ Json ExampleContract() {
       {"name": "type", "type": "string", "privacy": "aggregate", "role": "event_type"}]})");
 }
 
+Json CrisisTemplate(const Context&) {
+  return Json{{"title", "Product recall"},
+              {"situation", "product recall"},
+              {"body", "We are recalling batch 42."},
+              {"channels", {"instagram"}}};
+}
+
 Json ExampleWindows(const Context&) {
   return Json::parse(R"({"blackouts": [{"name": "Memorial Day",
       "start": "2026-05-25T00:00:00Z", "end": "2026-05-26T00:00:00Z"}]})");
@@ -161,6 +171,10 @@ std::string Resolve(const Context& c, const std::string& target) {
   if (target == "first_version") return "1";
   if (target == "host_master") return c.prepared.host_master;
   if (target == "streamco_variant") return c.prepared.streamco_variant;
+  if (target == "crisis_template") return c.prepared.crisis_template;
+  if (target == "legal_hold") return c.prepared.legal_hold;
+  if (target == "streamco_x_post") return "sc-x-us";  // approved content, ready to publish
+  if (target == "nova_freeze") return c.prepared.nova_freeze;
   ADD_FAILURE() << "unknown matrix target " << target;
   return target;
 }
@@ -442,6 +456,105 @@ const std::vector<MatrixRow>& Matrix() {
          return Json{{"naming_template", "{brand}_{partner}_v{version}"}, {"brand", "acme"}};
        },
        {401, 404, 403, 403, 403, 403, 200, 200, 403}},
+      // ---- compliant publishing: a partner's draft copy is its own until approved ----
+      {"GET", "/api/v1/activations/{activation_id}/utm-taxonomy", "the demo's UTM taxonomy",
+       {{"activation_id", "demo_activation"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"PUT", "/api/v1/activations/{activation_id}/utm-taxonomy", "the demo's UTM taxonomy",
+       {{"activation_id", "demo_activation"}}, nullptr,
+       [](const Context&) {
+         return Json{{"taxonomy", {{"version", "2026-07"}}}, {"version", 1}};
+       },
+       {401, 404, 403, 403, 403, 403, 200, 200, 403}},
+      {"GET", "/api/v1/activations/{activation_id}/posts/{post_id}/content",
+       "StreamCo's draft copy",
+       {{"activation_id", "demo_activation"}, {"post_id", "streamco_post"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 404, 200, 200, 200, 200}},
+      {"GET", "/api/v1/activations/{activation_id}/posts/{post_id}/content/versions",
+       "StreamCo's draft copy, every version",
+       {{"activation_id", "demo_activation"}, {"post_id", "streamco_post"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 404, 200, 200, 200, 200}},
+      {"PUT", "/api/v1/activations/{activation_id}/posts/{post_id}/content",
+       "StreamCo's draft copy",
+       {{"activation_id", "demo_activation"}, {"post_id", "streamco_post"}}, nullptr,
+       [](const Context&) { return Json{{"copy", "#ad Trailer, second cut"}, {"version", 1}}; },
+       {401, 404, 200, 200, 403, 403, 200, 200, 403}},
+      {"GET", "/api/v1/activations/{activation_id}/posts/{post_id}/publications",
+       "StreamCo's approved X post's publications",
+       {{"activation_id", "demo_activation"}, {"post_id", "streamco_x_post"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"POST", "/api/v1/activations/{activation_id}/posts/{post_id}/publications",
+       "StreamCo's approved X post going live",
+       {{"activation_id", "demo_activation"}, {"post_id", "streamco_x_post"}}, nullptr,
+       [](const Context&) { return Json{{"live_url", "https://x.example/streamco/status/1"}}; },
+       {401, 404, 201, 201, 403, 403, 201, 201, 403}},
+      {"GET", "/api/v1/activations/{activation_id}/freezes", "the demo's freezes",
+       {{"activation_id", "demo_activation"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      // A partner's owners and admins freeze their own posts only; the host's editors any.
+      {"POST", "/api/v1/activations/{activation_id}/freezes", "freezing StreamCo's posts",
+       {{"activation_id", "demo_activation"}}, nullptr,
+       [](const Context& c) {
+         return Json{{"scope", "partner"}, {"org_id", c.demo.streamco}, {"reason", "crisis"}};
+       },
+       {401, 404, 403, 201, 403, 403, 201, 201, 403}},
+      {"POST", "/api/v1/activations/{activation_id}/freezes/{freeze_id}/lift",
+       "Nova's freeze",
+       {{"activation_id", "demo_activation"}, {"freeze_id", "nova_freeze"}}, nullptr,
+       [](const Context&) { return Json{{"reason", "all clear"}}; },
+       {401, 404, 403, 403, 200, 403, 200, 200, 403}},
+      // ---- archive: the crisis playbook is everyone's; holds the host's; export audits ----
+      {"GET", "/api/v1/activations/{activation_id}/crisis-templates", "the demo's crisis templates",
+       {{"activation_id", "demo_activation"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"POST", "/api/v1/activations/{activation_id}/crisis-templates", "a new crisis template",
+       {{"activation_id", "demo_activation"}}, nullptr, &CrisisTemplate,
+       {401, 404, 403, 403, 403, 403, 201, 201, 403}},
+      {"GET", "/api/v1/activations/{activation_id}/crisis-templates/{template_id}",
+       "the demo's recall template",
+       {{"activation_id", "demo_activation"}, {"template_id", "crisis_template"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"PUT", "/api/v1/activations/{activation_id}/crisis-templates/{template_id}",
+       "revising the recall template",
+       {{"activation_id", "demo_activation"}, {"template_id", "crisis_template"}}, nullptr,
+       &CrisisTemplate,
+       {401, 404, 403, 403, 403, 403, 200, 200, 403}},
+      // Pre-approval is a person's word on the host's side.
+      {"POST", "/api/v1/activations/{activation_id}/crisis-templates/{template_id}/approve",
+       "pre-approving the recall template",
+       {{"activation_id", "demo_activation"}, {"template_id", "crisis_template"}}, nullptr, nullptr,
+       {401, 404, 403, 403, 403, 403, 200, 200, 403}},
+      {"GET", "/api/v1/activations/{activation_id}/incident-roster", "the demo's incident roster",
+       {{"activation_id", "demo_activation"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"PUT", "/api/v1/activations/{activation_id}/incident-roster", "the demo's incident roster",
+       {{"activation_id", "demo_activation"}}, nullptr,
+       [](const Context&) { return Json{{"entries", Json::array()}}; },
+       {401, 404, 403, 403, 403, 403, 200, 200, 403}},
+      {"GET", "/api/v1/activations/{activation_id}/retention", "the demo's retention policy",
+       {{"activation_id", "demo_activation"}}, nullptr, nullptr,
+       {401, 404, 200, 200, 200, 200, 200, 200, 200}},
+      {"PUT", "/api/v1/activations/{activation_id}/retention", "the demo's retention policy",
+       {{"activation_id", "demo_activation"}}, nullptr,
+       [](const Context&) { return Json{{"default_months", 36}}; },
+       {401, 404, 403, 403, 403, 403, 200, 200, 403}},
+      // Holds may reveal pending litigation: the host's people see them, its owners act.
+      {"GET", "/api/v1/activations/{activation_id}/legal-holds", "the demo's legal holds",
+       {{"activation_id", "demo_activation"}}, nullptr, nullptr,
+       {401, 404, 403, 403, 403, 200, 200, 200, 403}},
+      {"POST", "/api/v1/activations/{activation_id}/legal-holds", "a legal hold on the demo",
+       {{"activation_id", "demo_activation"}}, nullptr,
+       [](const Context&) { return Json{{"reason", "Litigation hold"}}; },
+       {401, 404, 403, 403, 403, 403, 403, 201, 403}},
+      {"POST", "/api/v1/activations/{activation_id}/legal-holds/{hold_id}/release",
+       "releasing the demo's legal hold",
+       {{"activation_id", "demo_activation"}, {"hold_id", "legal_hold"}}, nullptr,
+       [](const Context&) { return Json{{"reason", "Settled"}}; },
+       {401, 404, 404, 404, 404, 403, 403, 200, 404}},
+      // The archive holds every partner's agreement: the host's owners and facilitators only.
+      {"GET", "/api/v1/activations/{activation_id}/export", "the demo as an audit archive",
+       {{"activation_id", "demo_activation"}}, nullptr, nullptr,
+       {401, 404, 403, 403, 403, 403, 200, 200, 403}},
       // ---- calendar feeds: people only, never API keys ----
       {"GET", "/api/v1/calendar-feeds", "the caller's feeds", {}, nullptr, nullptr,
        {401, 200, 200, 200, 200, 200, 200, 200, 403}},
@@ -483,8 +596,56 @@ const std::vector<MatrixRow>& Matrix() {
 }
 // clang-format on
 
+// StreamCo's trailer post with disclosed draft copy; its X post approved and ready to publish;
+// an active freeze of Nova's posts.
+void PreparePublishing(TestServer& server, Prepared& out) {
+  const DemoWorld& d = server.demo();
+  const storage::Actor sam{d.User(demo::kSam), d.streamco};
+  auto write = [&](const std::string& post_id) {
+    auto content = server.store().AddPostContent(
+        d.activation, post_id, {}, 0, sam,
+        [](const storage::ActivationRecord&,
+           const storage::PostContentContext&) -> Result<storage::PostContentDraft> {
+          storage::PostContentDraft draft;
+          draft.content =
+              Json{{"copy", "#ad The trailer drops today"}, {"paid", true}, {"partner", true}};
+          draft.disclosure = Json{{"ok", true}};
+          return draft;
+        });
+    EXPECT_TRUE(content.ok()) << content.status().ToString();
+  };
+  write("sc-trailer-us");
+  write("sc-x-us");
+  auto allow = [](const storage::ActivationRecord&) { return OkStatus(); };
+  auto request = server.store().CreateApproval(
+      d.activation, {d.streamco, "post", "sc-x-us", "X post", std::nullopt}, sam, allow);
+  EXPECT_TRUE(request.ok()) << request.status().ToString();
+  if (request.ok()) {
+    const governance::Actor felix{d.User(demo::kFelix), core::Role::kFacilitator,
+                                  governance::Party::kHost};
+    auto approved = server.store().DecideApproval(
+        d.activation, request->id, {"host review", governance::DecisionKind::kApprove, ""},
+        std::nullopt, storage::Actor{felix.user_id, d.host_org},
+        [&felix](const storage::ActivationRecord&, const storage::ApprovalRecord&) {
+          return Result<governance::Actor>(felix);
+        });
+    EXPECT_TRUE(approved.ok()) << approved.status().ToString();
+  }
+  auto freeze = server.store().CreateFreeze(
+      d.activation, "partner", d.nova, "athlete injury",
+      storage::Actor{d.User(demo::kNina), d.nova},
+      [](const storage::ActivationRecord&, const storage::FreezeRecord&) { return OkStatus(); });
+  EXPECT_TRUE(freeze.ok()) << freeze.status().ToString();
+  if (freeze.ok()) out.nova_freeze = freeze->id;
+  auto taxonomy =
+      server.store().PutUtmTaxonomy(d.activation, Json{{"version", "2026-06"}}, 0,
+                                    storage::Actor{d.User(demo::kOlivia), d.host_org}, allow);
+  EXPECT_TRUE(taxonomy.ok()) << taxonomy.status().ToString();
+}
+
 Prepared Prepare(TestServer& server) {
   Prepared out;
+  PreparePublishing(server, out);
   const DemoWorld& d = server.demo();
   const storage::Actor sam{d.User(demo::kSam), d.streamco};
   out.read_key_token = NewSecretToken("tak_");
@@ -601,6 +762,17 @@ Prepared Prepare(TestServer& server) {
       if (variant.ok()) out.streamco_variant = variant->id;
     }
   }
+  {
+    const storage::Actor felix{d.User(demo::kFelix), d.host_org};
+    storage::CrisisTemplateContent recall{
+        "Product recall", "product recall", "We are recalling.", {"instagram"}};
+    auto crisis = server.store().CreateCrisisTemplate(d.activation, recall, felix, allow);
+    EXPECT_TRUE(crisis.ok()) << crisis.status().ToString();
+    if (crisis.ok()) out.crisis_template = crisis->id;
+    auto hold = server.store().PlaceLegalHold(d.activation, "Matrix hold", olivia, allow);
+    EXPECT_TRUE(hold.ok()) << hold.status().ToString();
+    if (hold.ok()) out.legal_hold = hold->id;
+  }
   return out;
 }
 
@@ -672,6 +844,8 @@ void ExpectCell(const MatrixRow& row, Principal who, const Reply& reply) {
     EXPECT_TRUE(reply.body.empty()) << reply;
   } else if (reply.Header("Content-Type").starts_with("text/calendar")) {
     EXPECT_TRUE(reply.body.starts_with("BEGIN:VCALENDAR\r\n")) << reply;
+  } else if (reply.Header("Content-Type") == "application/x-tar") {
+    EXPECT_NE(reply.body.find("manifest.json"), std::string::npos) << "an archive";
   } else if (reply.Header("Content-Type").starts_with("image/")) {
     EXPECT_TRUE(reply.body.starts_with("\x89PNG")) << "asset bytes";
   } else {
@@ -738,9 +912,11 @@ TEST_P(AuthorizationMatrixIds, UnknownAndMalformedIdsAreNotFound) {
   Prepared prepared = Prepare(server);
   Context c{server.demo(), prepared};
   const std::map<std::string, std::string> kPrefixes = {
-      {"activation_id", "act"}, {"org_id", "org"},     {"user_id", "usr"},   {"key_id", "key"},
-      {"workstream_id", "ws"},  {"playbook_id", "pb"}, {"feed_id", "feed"},  {"feed_token", "tcf"},
-      {"approval_id", "apr"},   {"asset_id", "ast"},   {"variant_id", "ast"}};
+      {"activation_id", "act"}, {"org_id", "org"},       {"user_id", "usr"},
+      {"key_id", "key"},        {"workstream_id", "ws"}, {"playbook_id", "pb"},
+      {"feed_id", "feed"},      {"feed_token", "tcf"},   {"approval_id", "apr"},
+      {"asset_id", "ast"},      {"variant_id", "ast"},   {"template_id", "ctp"},
+      {"hold_id", "hold"}};
   for (const auto& [name, target] : row.params) {
     // Post ids are chosen by clients and a PUT to an unknown one creates it.
     if (!kPrefixes.contains(name)) continue;

@@ -19,20 +19,22 @@ url="sqlite:$db"
 "$tutti" demo --db "$url" >/dev/null
 activation=$(sqlite3 "$db" "SELECT id FROM activations LIMIT 1")
 streamco=$(sqlite3 "$db" "SELECT id FROM orgs WHERE name = 'StreamCo'")
-# The demo sets no naming template: `tutti asset settings` shows the empty settings, then sets
-# the template and brand, then the specs from a file, each change keeping the others.
+# The demo sets the naming template and brand: `tutti asset settings` shows them, refuses an
+# unknown template field, changes the brand alone, then the specs from a file, each change
+# keeping the others.
 run_capture shown "$tutti" asset settings --db "$url" --activation "$activation"
 [[ "$shown_rc" == 0 ]] || fail "showing the settings exited $shown_rc: $shown_err"
-expect_contains "$shown_out" '"version": 0' "no settings stored yet"
+expect_contains "$shown_out" '"version": 1' "the demo's settings"
+expect_contains "$shown_out" '{brand}_{partner}_{platform}_{locale}_{yyyymmdd}_v{version}' \
+  "the demo's template"
 run_capture bad_template "$tutti" asset settings --db "$url" --activation "$activation" \
   --naming-template '{brand}_{nonsense}'
 expect_one_error_line bad_template "an unknown template field"
 expect_contains "$bad_template_err" "nonsense" "the unknown field is named"
-run_capture named "$tutti" asset settings --db "$url" --activation "$activation" \
-  --naming-template '{brand}_{partner}_{platform}_{locale}_{yyyymmdd}_v{version}' --brand Acme
-[[ "$named_rc" == 0 ]] || fail "setting the template exited $named_rc: $named_err"
+run_capture named "$tutti" asset settings --db "$url" --activation "$activation" --brand " ACME "
+[[ "$named_rc" == 0 ]] || fail "setting the brand exited $named_rc: $named_err"
 expect_contains "$named_out" '"brand": "acme"' "the brand is normalised"
-expect_contains "$named_out" '"version": 1' "the first stored version"
+expect_contains "$named_out" '"version": 2' "the next stored version"
 printf '{"specs": [{"placement": "story", "formats": ["png"], "min_width": 1080}]}' >"$work/specs.json"
 run_capture specs "$tutti" asset settings --db "$url" --activation "$activation" \
   --platform-specs "$work/specs.json"
@@ -40,8 +42,8 @@ run_capture specs "$tutti" asset settings --db "$url" --activation "$activation"
 expect_contains "$specs_out" '{brand}_{partner}_{platform}_{locale}_{yyyymmdd}_v{version}' \
   "the template is kept when only the specs change"
 expect_contains "$specs_out" '"min_width": 1080' "the specs are stored"
-expect_contains "$specs_out" '"version": 2' "each change is a new version"
-[[ "$(sqlite3 "$db" "SELECT count(*) FROM audit_log WHERE entity_type = 'asset_settings'")" == 2 ]] ||
+expect_contains "$specs_out" '"version": 3' "each change is a new version"
+[[ "$(sqlite3 "$db" "SELECT count(*) FROM audit_log WHERE entity_type = 'asset_settings'")" == 3 ]] ||
   fail "each settings change is audited once"
 
 # png WIDTH HEIGHT FILE: an 8-bit RGB PNG of that size, every pixel grey.

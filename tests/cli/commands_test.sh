@@ -42,11 +42,11 @@ run_capture bare "$tutti"
 # migrate twice: the second run applies nothing.
 run_capture migrate1 "$tutti" migrate --db "$db"
 [[ "$migrate1_rc" == 0 ]] || fail "first migrate exited $migrate1_rc: $migrate1_err"
-expect_contains "$migrate1_out" "(8 migration(s) applied now)" "first migrate"
+expect_contains "$migrate1_out" "(10 migration(s) applied now)" "first migrate"
 run_capture migrate2 "$tutti" migrate --db "$db"
 [[ "$migrate2_rc" == 0 ]] || fail "second migrate exited $migrate2_rc: $migrate2_err"
 expect_contains "$migrate2_out" "(0 migration(s) applied now)" "second migrate"
-expect_contains "$migrate2_out" "schema at version 8" "second migrate"
+expect_contains "$migrate2_out" "schema at version 10" "second migrate"
 
 # org add: host by default, --partner for partners; names are unique.
 run_capture host "$tutti" org add "Acme Beverages" --db "$db"

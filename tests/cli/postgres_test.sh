@@ -33,7 +33,7 @@ trap drop_database EXIT
 
 run_capture migrate1 "$tutti" migrate --db "$url"
 [[ "$migrate1_rc" == 0 ]] || fail "migrate exited $migrate1_rc: $migrate1_err"
-expect_contains "$migrate1_out" "(8 migration(s) applied now)" "first migrate"
+expect_contains "$migrate1_out" "(10 migration(s) applied now)" "first migrate"
 run_capture migrate2 "$tutti" migrate --db "$url"
 [[ "$migrate2_rc" == 0 ]] || fail "second migrate exited $migrate2_rc: $migrate2_err"
 expect_contains "$migrate2_out" "(0 migration(s) applied now)" "second migrate"

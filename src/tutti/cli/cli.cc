@@ -15,6 +15,8 @@
 #include "tutti/cli/asset_cmd.h"
 #include "tutti/cli/attribution_cmd.h"
 #include "tutti/cli/cli_support.h"
+#include "tutti/cli/export_cmd.h"
+#include "tutti/cli/freeze_cmd.h"
 #include "tutti/cli/gate_cmd.h"
 #include "tutti/cli/measurement_cmd.h"
 #include "tutti/core/roles.h"
@@ -25,6 +27,7 @@
 #include "tutti/service/approvals.h"
 #include "tutti/service/ingest.h"
 #include "tutti/service/job_runner.h"
+#include "tutti/service/retention.h"
 #include "tutti/storage/migrations.h"
 
 namespace tutti::cli {
@@ -74,11 +77,12 @@ int Serve(const std::string& db_url, const std::string& listen, http::ServerConf
 
   auto db = OpenAndMigrate(db_url);
   storage::Store store(*db, SystemClock::Get());
-  // Background jobs (approval escalations) run beside the server; the database leases each job
-  // to one runner, so several instances on one PostgreSQL share the queue.
+  // Background jobs (approval escalations, the daily retention sweep) run beside the server; the
+  // database leases each job to one runner, so several instances on one PostgreSQL share the queue.
   service::JobRunner jobs(
       store, {.owner = service::JobRunner::DefaultOwner(), .poll_interval = job_poll_interval});
   service::HandleApprovalJobs(jobs, store);
+  Check(service::HandleRetentionJobs(jobs, store, config.data_dir));
   http::AuthConfig auth_config;
   auth_config.password_params = passwords.Params();
   http::AuthService auth(store, auth_config);
@@ -435,6 +439,8 @@ int Run(int argc, char** argv) {
     storage::Store store(*db, SystemClock::Get());
     Check(SeedDemo(store, std::cout));
     Check(SeedDemoMeasurement(store, std::cout));
+    Check(SeedDemoApprovals(store, std::cout));
+    Check(SeedDemoPublishing(store, std::cout));
   });
 
   auto* audit = app.add_subcommand("audit", "Inspect the audit trail");
@@ -481,6 +487,8 @@ int Run(int argc, char** argv) {
   AddAttributionCommand(app, &exit_code);
   AddGateCommands(app, &db_url, &exit_code);
   AddAssetCommands(app, &db_url);
+  AddArchiveCommands(app, &db_url);
+  AddFreezeCommands(app, &db_url);
 
   std::string plan_path, now_text, delay_text;
   AddScheduleCommands(app, &plan_path, &now_text, &delay_text);

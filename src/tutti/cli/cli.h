@@ -24,6 +24,13 @@ Status SeedDemoMeasurement(storage::Store& store, std::ostream& out);
 // emails to user ids.
 Status SeedDemoGates(storage::Store& store, const std::string& activation_id,
                      const std::map<std::string, std::string>& user_ids);
+// Seeds four approval requests in the demo activation unless it has some: one past its
+// turnaround, one half-way through a two-step workflow, one in its second round, one the host's.
+// Needs SeedDemo first. Idempotent.
+Status SeedDemoApprovals(storage::Store& store, std::ostream& out);
+// Seeds the demo activation's asset naming template, UTM taxonomy, crisis templates and incident
+// roster unless a taxonomy is stored. Needs SeedDemo first. Idempotent.
+Status SeedDemoPublishing(storage::Store& store, std::ostream& out);
 
 // Resolves every stored plan's launch again with the system tz database and compares it with the
 // instants recorded when the plan was stored. Writes one line per moved launch, per plan that no

@@ -193,6 +193,60 @@ bool CanReviewVariant(const Principal& p, const ActivationAccess& a,
          (p.role == Role::kOwner || p.role == Role::kPartnerAdmin);
 }
 
+bool CanDraftCrisisTemplate(const Principal& p, const ActivationAccess& a) {
+  return CanEditBrief(p, a);
+}
+
+bool CanApproveCrisisTemplate(const Principal& p, const ActivationAccess& a) {
+  return p.api_key_id.empty() && CanWrite(p) && IsHostOf(p, a) &&
+         (p.role == Role::kOwner || p.role == Role::kFacilitator);
+}
+
+bool CanEditIncidentRoster(const Principal& p, const ActivationAccess& a) {
+  return CanWrite(p) && IsHostOf(p, a) && (p.role == Role::kOwner || p.role == Role::kFacilitator);
+}
+
+bool CanEditRetentionPolicy(const Principal& p, const ActivationAccess& a) {
+  return CanEditBrief(p, a);
+}
+
+bool CanViewLegalHolds(const Principal& p, const ActivationAccess& a) {
+  return p.api_key_id.empty() && CanViewActivation(p, a) && IsHostOf(p, a);
+}
+
+bool CanPlaceLegalHold(const Principal& p, const ActivationAccess& a) {
+  return CanViewLegalHolds(p, a) && CanWrite(p) && p.role == Role::kOwner;
+}
+
+bool CanExportActivation(const Principal& p, const ActivationAccess& a) {
+  return p.api_key_id.empty() && CanViewActivation(p, a) && IsHostOf(p, a) &&
+         (p.role == Role::kOwner || p.role == Role::kFacilitator);
+}
+
+bool CanEditUtmTaxonomy(const Principal& p, const ActivationAccess& a) {
+  return CanWrite(p) && IsHostOf(p, a) && (p.role == Role::kOwner || p.role == Role::kFacilitator);
+}
+
+bool CanViewPostContent(const Principal& p, const ActivationAccess& a,
+                        const std::string& post_org_id, bool approved) {
+  if (!CanViewActivation(p, a)) return false;
+  return IsHostOf(p, a) || p.org_id == post_org_id || approved;
+}
+
+bool CanRecordPublication(const Principal& p, const ActivationAccess& a,
+                          const std::string& post_org_id) {
+  return CanWritePartnerPosts(p, a, post_org_id);
+}
+
+bool CanFreezePosts(const Principal& p, const ActivationAccess& a,
+                    const std::string& frozen_org_id) {
+  if (!CanWrite(p) || !CanViewActivation(p, a)) return false;
+  if (IsHostOf(p, a)) return p.role == Role::kOwner || p.role == Role::kFacilitator;
+  // A partner stops its own posts in a crisis; a person decides that, never a key.
+  return !frozen_org_id.empty() && p.org_id == frozen_org_id && !p.scopes.has_value() &&
+         (p.role == Role::kOwner || p.role == Role::kPartnerAdmin);
+}
+
 bool CanCreateOrg(const Principal& p) {
   return p.org_kind == OrgKind::kHost && p.role == Role::kOwner && !p.scopes.has_value();
 }

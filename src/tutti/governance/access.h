@@ -137,6 +137,39 @@ bool CanTranslateVariant(const Principal& p, const ActivationAccess& a,
 bool CanReviewVariant(const Principal& p, const ActivationAccess& a,
                       const std::string& master_owner_org_id);
 
+// Archive (docs/archive.md). Crisis templates and the incident roster are the activation's
+// playbook: everyone who sees the activation reads them. Drafting or revising a template: whoever
+// edits the brief. Pre-approving a template's version is a person's word: the host's owners and
+// facilitators. The roster: the host's owners and facilitators. The retention policy: whoever
+// edits the brief. Legal holds (they may reveal pending litigation): the host's people see them;
+// only the host's owners, in person, place and release them. The export (an audit copy of
+// everything, every partner's agreement included): the host's owners and facilitators, in
+// person.
+bool CanDraftCrisisTemplate(const Principal& p, const ActivationAccess& a);
+bool CanApproveCrisisTemplate(const Principal& p, const ActivationAccess& a);
+bool CanEditIncidentRoster(const Principal& p, const ActivationAccess& a);
+bool CanEditRetentionPolicy(const Principal& p, const ActivationAccess& a);
+bool CanViewLegalHolds(const Principal& p, const ActivationAccess& a);
+bool CanPlaceLegalHold(const Principal& p, const ActivationAccess& a);
+bool CanExportActivation(const Principal& p, const ActivationAccess& a);
+
+// Compliant publishing (docs/publishing.md, "Posts in the product"). Everyone who sees the
+// activation reads its UTM taxonomy and its freezes; the host's owners and facilitators write the
+// taxonomy. A post's content is written by whoever writes that organisation's posts
+// (CanWritePartnerPosts); its copy and links are seen by the host and the post's organisation, and
+// by the other partners only once the version is approved (`approved`). A publication is recorded
+// by whoever writes the post. A freeze of the whole activation, or of any organisation's posts:
+// the host's owners and facilitators; of one partner's own posts (`frozen_org_id`): also that
+// partner's owners and partner admins, in person. Lifting follows the same rule as freezing.
+bool CanEditUtmTaxonomy(const Principal& p, const ActivationAccess& a);
+bool CanViewPostContent(const Principal& p, const ActivationAccess& a,
+                        const std::string& post_org_id, bool approved);
+bool CanRecordPublication(const Principal& p, const ActivationAccess& a,
+                          const std::string& post_org_id);
+// `frozen_org_id` is "" for a freeze of the whole activation.
+bool CanFreezePosts(const Principal& p, const ActivationAccess& a,
+                    const std::string& frozen_org_id);
+
 bool CanCreateOrg(const Principal& p);
 bool CanViewOrg(const Principal& p, const std::string& org_id);
 // Users of an organisation (names, emails): people who may see the organisation, never API keys.

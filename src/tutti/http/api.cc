@@ -657,6 +657,8 @@ std::vector<Route> Api::Routes() {
   for (Route& route : GateRoutes(store)) routes.push_back(std::move(route));
   for (Route& route : ApprovalRoutes(store)) routes.push_back(std::move(route));
   for (Route& route : AssetRoutes(store, assets_)) routes.push_back(std::move(route));
+  for (Route& route : ArchiveRoutes(store, assets_)) routes.push_back(std::move(route));
+  for (Route& route : PublishingRoutes(store)) routes.push_back(std::move(route));
 
   // ---- playbooks ----
   add("POST", "/api/v1/activations/{activation_id}/playbooks", true,

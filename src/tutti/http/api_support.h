@@ -51,5 +51,12 @@ std::vector<Route> GateRoutes(storage::Store& store);
 std::vector<Route> ApprovalRoutes(storage::Store& store);
 // Uploads are kept under config.data_dir/blobs and bounded by config.max_asset_bytes.
 std::vector<Route> AssetRoutes(storage::Store& store, const AssetLibraryConfig& config);
+// Crisis templates, incident roster, retention, legal holds, export (files from config.data_dir).
+std::vector<Route> ArchiveRoutes(storage::Store& store, const AssetLibraryConfig& config);
+std::vector<Route> PublishingRoutes(storage::Store& store);
+// GET …/posts: marks each post a freeze holds with "frozen": {"freeze_id", "reason", "since"}
+// (storage::FreezeHolding); the rest of the response is left as it is.
+Result<Json> MarkFrozenPosts(storage::Store& store, const storage::ActivationRecord& activation,
+                             Json posts_response);
 
 }  // namespace tutti::http

@@ -11,6 +11,7 @@
 
 #include "tutti/http/api_support.h"
 #include "tutti/service/approvals.h"
+#include "tutti/service/record_json.h"
 
 namespace tutti::http {
 namespace {
@@ -44,20 +45,11 @@ Result<Json> ApprovalJson(const ApprovalRecord& a, const storage::ActivationReco
   }
   Json rounds = Json::array();
   for (const storage::ApprovalRoundRecord& round : a.rounds) {
-    rounds.push_back(Json{{"round", round.round},
-                          {"started_at", round.started_at},
-                          {"started_by", round.started_by},
-                          {"comment", round.comment}});
+    rounds.push_back(service::ApprovalRoundJson(round));
   }
   Json decisions = Json::array();
   for (const storage::ApprovalDecisionRecord& d : a.decisions) {
-    decisions.push_back(Json{{"round", d.round},
-                             {"seq", d.seq},
-                             {"step", d.step},
-                             {"user_id", d.user_id},
-                             {"decision", d.decision},
-                             {"comment", d.comment},
-                             {"at", d.at}});
+    decisions.push_back(service::ApprovalDecisionJson(d));
   }
   return Json{{"id", a.id},
               {"activation_id", a.activation_id},

@@ -12,6 +12,7 @@
 #include "tutti/assets/variants.h"
 #include "tutti/http/api_support.h"
 #include "tutti/service/asset_uploads.h"
+#include "tutti/service/record_json.h"
 
 namespace tutti::http {
 namespace {
@@ -64,15 +65,9 @@ Json VariantStateJson(const storage::AssetVariantStateRecord& v) {
 Json AssetJson(const storage::AssetRecord& a) {
   Json versions = Json::array();
   for (const storage::AssetVersionRecord& v : a.versions) {
-    versions.push_back(Json{{"version", v.version},
-                            {"sha256", v.sha256},
-                            {"bytes", v.bytes},
-                            {"file_name", v.file_name},
-                            {"media", v.media},
-                            {"spec_check", v.spec_check},
-                            {"created_by", v.created_by},
-                            {"created_at", v.created_at},
-                            {"content_url", ContentUrl(a, v.version)}});
+    Json version = service::AssetVersionJson(v);
+    version["content_url"] = ContentUrl(a, v.version);
+    versions.push_back(std::move(version));
   }
   return Json{
       {"id", a.id},

@@ -273,7 +273,8 @@ std::vector<Route> ScheduleRoutes(storage::Store& store) {
       [&store](ApiRequest& r) -> Result<ApiResponse> {
         TUTTI_ASSIGN_OR_RETURN(auto a, VisibleActivation(store, r));
         TUTTI_ASSIGN_OR_RETURN(auto docs, store.GetPlanDocuments(a.id));
-        return Ok(PostsJson(docs));
+        TUTTI_ASSIGN_OR_RETURN(Json out, MarkFrozenPosts(store, a, PostsJson(docs)));
+        return Ok(std::move(out));
       });
 
   add("PUT", "/api/v1/activations/{activation_id}/posts",

@@ -417,6 +417,114 @@ CREATE TABLE asset_variant_states (
   updated_at TEXT NOT NULL
 );
 )sql"},
+      // Compliant publishing (store_publishing.cc, docs/publishing.md "Posts in the product"):
+      // every version of an activation's UTM taxonomy; immutable content versions of calendar
+      // posts (copy, flags, links as tagged or validated, the disclosure check); publication
+      // confirmations; freezes of an activation's or a partner's posts, lifted but never deleted.
+      // Nothing here is updated in place except a freeze's lift, written once.
+      {9, "publishing", R"sql(
+CREATE TABLE utm_taxonomies (
+  activation_id TEXT NOT NULL REFERENCES activations(id),
+  version BIGINT NOT NULL,
+  document TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (activation_id, version)
+);
+CREATE TABLE post_contents (
+  activation_id TEXT NOT NULL REFERENCES activations(id),
+  post_id TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  content TEXT NOT NULL,
+  links TEXT NOT NULL,
+  disclosure TEXT NOT NULL,
+  taxonomy_version BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (activation_id, post_id, version)
+);
+CREATE TABLE post_publications (
+  id TEXT PRIMARY KEY,
+  activation_id TEXT NOT NULL REFERENCES activations(id),
+  post_id TEXT NOT NULL,
+  org_id TEXT NOT NULL REFERENCES orgs(id),
+  platform TEXT NOT NULL,
+  live_url TEXT NOT NULL,
+  published_at TEXT NOT NULL,
+  content_version BIGINT NOT NULL,
+  approval_id TEXT NOT NULL REFERENCES approval_requests(id),
+  recorded_by TEXT NOT NULL,
+  recorded_at TEXT NOT NULL
+);
+CREATE INDEX post_publications_post ON post_publications(activation_id, post_id, recorded_at);
+CREATE TABLE post_freezes (
+  id TEXT PRIMARY KEY,
+  activation_id TEXT NOT NULL REFERENCES activations(id),
+  scope TEXT NOT NULL CHECK (scope IN ('activation', 'partner')),
+  org_id TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  lifted_by TEXT,
+  lifted_at TEXT,
+  lift_reason TEXT
+);
+CREATE INDEX post_freezes_activation ON post_freezes(activation_id, created_at);
+)sql"},
+      // The archive (store_archive.cc, docs/archive.md): crisis-response templates with immutable
+      // versions, each version's pre-approval recorded on it (so a new version is unapproved by
+      // construction); the incident roster and the retention policy, one versioned document per
+      // activation; legal holds, placed and released with who, when and why, never deleted.
+      {10, "archive", R"sql(
+CREATE TABLE crisis_templates (
+  id TEXT PRIMARY KEY,
+  activation_id TEXT NOT NULL REFERENCES activations(id),
+  latest_version BIGINT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX crisis_templates_activation ON crisis_templates(activation_id, created_at);
+CREATE TABLE crisis_template_versions (
+  template_id TEXT NOT NULL REFERENCES crisis_templates(id),
+  version BIGINT NOT NULL,
+  title TEXT NOT NULL,
+  situation TEXT NOT NULL,
+  body TEXT NOT NULL,
+  channels TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  approved_by TEXT,
+  approved_at TEXT,
+  PRIMARY KEY (template_id, version)
+);
+CREATE TABLE incident_rosters (
+  activation_id TEXT PRIMARY KEY REFERENCES activations(id),
+  entries TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE retention_policies (
+  activation_id TEXT PRIMARY KEY REFERENCES activations(id),
+  document TEXT NOT NULL,
+  version BIGINT NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE TABLE legal_holds (
+  id TEXT PRIMARY KEY,
+  activation_id TEXT NOT NULL REFERENCES activations(id),
+  reason TEXT NOT NULL,
+  placed_by TEXT NOT NULL,
+  placed_at TEXT NOT NULL,
+  released_by TEXT,
+  released_at TEXT,
+  release_reason TEXT
+);
+CREATE INDEX legal_holds_activation ON legal_holds(activation_id, placed_at);
+)sql"},
   };
   return kMigrations;
 }

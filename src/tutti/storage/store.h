@@ -10,6 +10,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -540,6 +541,209 @@ using ApprovalAuthorize = std::function<Status(const ActivationRecord&, const Ap
 using ApprovalActorResolver =
     std::function<Result<governance::Actor>(const ActivationRecord&, const ApprovalRecord&)>;
 
+// ---- archive: crisis templates, incident roster, retention, legal holds (docs/archive.md;
+// store_archive.cc) ----
+// One immutable version of a crisis-response template, with its pre-approval (empty until a
+// host owner or facilitator approved exactly this version).
+struct CrisisTemplateVersionRecord {
+  int64_t version = 0;  // 1, 2… per template
+  std::string title;
+  std::string situation;  // what it answers, e.g. "product recall"
+  std::string body;
+  std::vector<std::string> channels;
+  std::string created_by;
+  std::string created_at;
+  std::string approved_by;  // "" while not approved
+  std::string approved_at;
+};
+
+struct CrisisTemplateRecord {
+  std::string id;
+  std::string activation_id;
+  int64_t latest_version = 0;
+  std::string created_by;
+  std::string created_at;
+  std::string updated_at;
+  std::vector<CrisisTemplateVersionRecord> versions;  // oldest first
+  // The latest version; a stored template always has one.
+  const CrisisTemplateVersionRecord& Latest() const { return versions.back(); }
+  // Pre-approved: its latest version is approved (a new version voids an earlier approval).
+  bool PreApproved() const { return !versions.empty() && !Latest().approved_at.empty(); }
+};
+
+// What a template's version says, as the caller validated it.
+struct CrisisTemplateContent {
+  std::string title;
+  std::string situation;
+  std::string body;
+  std::vector<std::string> channels;
+};
+
+struct IncidentRosterEntry {
+  std::string duty;  // e.g. "incident lead", "legal", "social desk"
+  std::string user_id;
+  std::string backup_user_id;  // "" none
+  std::string phone;           // "" none
+  int64_t order = 0;           // who is called first: lower first
+};
+
+// Version 0 and no entries while none was stored.
+struct IncidentRosterRecord {
+  std::string activation_id;
+  std::vector<IncidentRosterEntry> entries;  // by order, then duty
+  int64_t version = 0;
+  std::string updated_by;
+  std::string updated_at;
+};
+
+// The policy document governance::ParseRetentionPolicy reads; version 0 and the default policy
+// ({"default_months": 24}) while none was stored.
+struct RetentionPolicyRecord {
+  std::string activation_id;
+  Json document = Json{{"default_months", 24}, {"by_kind", Json::object()}};
+  int64_t version = 0;
+  std::string updated_by;
+  std::string updated_at;
+};
+
+struct LegalHoldRecord {
+  std::string id;
+  std::string activation_id;
+  std::string reason;
+  std::string placed_by;
+  std::string placed_at;
+  std::string released_by;  // "" while active
+  std::string released_at;
+  std::string release_reason;
+  bool active() const { return released_at.empty(); }
+};
+
+struct RetentionCounts {
+  int64_t keep = 0;
+  int64_t remove = 0;  // kDelete: deleted, or would be on a dry run
+  int64_t hold = 0;
+};
+
+// What one retention sweep of one activation found and did.
+struct RetentionSweepRecord {
+  std::string activation_id;
+  bool on_legal_hold = false;
+  bool dry_run = false;
+  std::map<std::string, RetentionCounts> by_kind;  // retained kinds (governance/retention.h)
+  // Digests of asset files that no stored version names any more since this sweep: the blob
+  // store may drop them (after checking again, as an upload may have come in between).
+  std::vector<std::string> unreferenced_blobs;
+};
+
+// ---- compliant publishing (docs/publishing.md, "Posts in the product"; store_publishing.cc) ----
+// One version of an activation's UTM taxonomy: publishing::ParseTaxonomy's document, validated by
+// the caller. Every version is kept; version 0 and a null document while none was stored.
+struct UtmTaxonomyRecord {
+  std::string activation_id;
+  Json document;
+  int64_t version = 0;
+  std::string updated_by;
+  std::string updated_at;
+};
+
+// One immutable version of a calendar post's content (the post itself, its partner, platform and
+// time, stays in the content calendar). `content` is {"copy", "format", "paid", "partner",
+// "platform", "platform_flag", "media_disclosure", "asset_ids"}; `links` are the links as tagged
+// or validated; `disclosure` is the check as it stood when written ({"ok", "field", "reason",
+// "message", "markers"}).
+struct PostContentRecord {
+  std::string activation_id;
+  std::string post_id;
+  int64_t version = 0;  // 1, 2… per post
+  std::string org_id;   // the post's organisation when this version was written
+  Json content;
+  Json links;
+  Json disclosure;
+  int64_t taxonomy_version = 0;  // of the taxonomy the links were checked against; 0 none
+  std::string created_by;
+  std::string created_at;
+};
+
+// What a content write reads in its transaction and hands to the caller's compose callback.
+struct PostContentContext {
+  Json post;                                       // the calendar post (id, partner, platform…)
+  UtmTaxonomyRecord taxonomy;                      // the latest; version 0 when none
+  std::optional<PostContentRecord> latest;         // the post's latest content version
+  std::vector<std::optional<AssetRecord>> assets;  // the asked asset ids, in order; nullopt unknown
+};
+
+// What the caller composed on that state: the next version's content, links and disclosure.
+struct PostContentDraft {
+  Json content;
+  Json links = Json::array();
+  Json disclosure;
+  int64_t taxonomy_version = 0;
+};
+// Runs inside the write transaction (access included: its error aborts the write).
+using PostContentCompose =
+    std::function<Result<PostContentDraft>(const ActivationRecord&, const PostContentContext&)>;
+
+// A publication confirmation: who recorded that the post went live, when, where and at which URL,
+// and the approved content version and request it went live under.
+struct PublicationRecord {
+  std::string id;
+  std::string activation_id;
+  std::string post_id;
+  std::string org_id;  // the post's organisation
+  std::string platform;
+  std::string live_url;
+  std::string published_at;
+  int64_t content_version = 0;
+  std::string approval_id;
+  std::string recorded_by;
+  std::string recorded_at;
+};
+
+struct NewPublication {
+  std::string post_id;
+  std::string platform;      // "" for the post's own
+  std::string live_url;      // checked by the caller (publishing::ParseUrl)
+  std::string published_at;  // FormatInstant; "" for now
+};
+
+// A stop on every scheduled post of the activation (scope "activation", org_id "") or of one
+// organisation (scope "partner"). Lifted once, with who, when and why; never deleted.
+struct FreezeRecord {
+  std::string id;
+  std::string activation_id;
+  std::string scope;
+  std::string org_id;
+  std::string reason;
+  std::string created_by;
+  std::string created_at;
+  std::string lifted_by;  // "" while active
+  std::string lifted_at;
+  std::string lift_reason;
+  bool active() const { return lifted_at.empty(); }
+};
+
+// Run inside the write transaction: the post's organisation for publications; the freeze (new,
+// or before its lift) for freezes.
+using PublicationAuthorize =
+    std::function<Status(const ActivationRecord&, const std::string& post_org_id)>;
+using FreezeAuthorize = std::function<Status(const ActivationRecord&, const FreezeRecord&)>;
+
+// The one rule for "is this post frozen": the oldest active freeze of `freezes` (one
+// activation's) that covers the whole activation or `post_org_id`; null when none does.
+const FreezeRecord* FreezeHolding(const std::vector<FreezeRecord>& freezes,
+                                  const std::string& post_org_id);
+
+// The content version a post's approvals cover: for each request about the post (subject "post",
+// its id) whose current round is approved, the latest of `versions` created at or before that
+// round started; the newest such version, or nullopt when none. A post may go live only when this
+// is its latest version.
+std::optional<int64_t> ApprovedContentVersion(const std::vector<PostContentRecord>& versions,
+                                              const std::vector<ApprovalRecord>& approvals);
+
+// publishing::CheckDisclosure on a stored content document: OK when it needs none or carries one;
+// otherwise the engine's status (kFailedPrecondition naming "copy" or "media_disclosure").
+Status CheckPostDisclosure(const Json& content);
+
 struct SessionRecord {
   UserRecord user;
   std::string expires_at;
@@ -811,6 +1015,128 @@ class Store {
                                          const std::string& master_id,
                                          const std::string& variant_id, const Actor& actor,
                                          const VariantTransition& transition);
+
+  // ---- archive (store_archive.cc) ----
+  // Crisis templates. Create stores version 1; Revise stores the next version (kAborted when
+  // `expected_version` is not the latest), which is unapproved until approved again. Approve
+  // records who and when on the latest version (kAborted when `version` is given and is not the
+  // latest; approving an approved version changes nothing and appends nothing). kNotFound unless
+  // the template is in the activation. Audited as entity "crisis_template", actions "created",
+  // "revised", "approved".
+  Result<CrisisTemplateRecord> CreateCrisisTemplate(const std::string& activation_id,
+                                                    const CrisisTemplateContent& content,
+                                                    const Actor& actor, const Authorize& authorize);
+  Result<CrisisTemplateRecord> ReviseCrisisTemplate(const std::string& activation_id,
+                                                    const std::string& template_id,
+                                                    const CrisisTemplateContent& content,
+                                                    std::optional<int64_t> expected_version,
+                                                    const Actor& actor, const Authorize& authorize);
+  Result<CrisisTemplateRecord> ApproveCrisisTemplate(const std::string& activation_id,
+                                                     const std::string& template_id,
+                                                     std::optional<int64_t> version,
+                                                     const Actor& actor,
+                                                     const Authorize& authorize);
+  Result<CrisisTemplateRecord> GetCrisisTemplate(const std::string& activation_id,
+                                                 const std::string& template_id);
+  // Oldest first, with versions.
+  Result<std::vector<CrisisTemplateRecord>> ListCrisisTemplates(const std::string& activation_id);
+
+  // The roster as stored (version 0 when none). Put replaces it after checking, inside the
+  // transaction, that every user and backup exists, is enabled and belongs to the host or a
+  // participating organisation (kInvalidArgument naming "entries[i].user_id"). kAborted when
+  // `expected_version` is stale (0: none stored yet). Audited as entity "incident_roster".
+  Result<IncidentRosterRecord> GetIncidentRoster(const std::string& activation_id);
+  Result<IncidentRosterRecord> PutIncidentRoster(const std::string& activation_id,
+                                                 const std::vector<IncidentRosterEntry>& entries,
+                                                 std::optional<int64_t> expected_version,
+                                                 const Actor& actor, const Authorize& authorize);
+
+  // The retention policy (the default while none is stored). Put stores `document` after
+  // governance::ParseRetentionPolicy accepted it (its errors as they are); kAborted when stale.
+  // Audited as entity "retention_policy".
+  Result<RetentionPolicyRecord> GetRetentionPolicy(const std::string& activation_id);
+  Result<RetentionPolicyRecord> PutRetentionPolicy(const std::string& activation_id,
+                                                   const Json& document,
+                                                   std::optional<int64_t> expected_version,
+                                                   const Actor& actor, const Authorize& authorize);
+
+  // Legal holds: while one is active nothing of the activation is deleted. Release: kNotFound
+  // unless the hold is in the activation; kFailedPrecondition ("already_released") when it was
+  // released before. Audited as entity "legal_hold", actions "placed" and "released", visible to
+  // the host only.
+  Result<LegalHoldRecord> PlaceLegalHold(const std::string& activation_id,
+                                         const std::string& reason, const Actor& actor,
+                                         const Authorize& authorize);
+  Result<LegalHoldRecord> ReleaseLegalHold(const std::string& activation_id,
+                                           const std::string& hold_id, const std::string& reason,
+                                           const Actor& actor, const Authorize& authorize);
+  // Every hold, active or released, oldest first.
+  Result<std::vector<LegalHoldRecord>> ListLegalHolds(const std::string& activation_id);
+
+  // One retention sweep of one activation at the store's clock, in one transaction: reads the
+  // retained items (asset versions, approval decisions, resubmission comments, gate decisions,
+  // approval breaches, post content versions and publications), asks governance::ApplyRetention
+  // with the activation's policy and its legal holds, and deletes exactly the kDelete ones (a
+  // comment is blanked: its round stays). Appends one audit entry (entity "retention", action
+  // "swept", the counts, never the content) when it deleted anything. `dry_run` reads only.
+  // kNotFound for an unknown activation.
+  Result<RetentionSweepRecord> SweepRetention(const std::string& activation_id, bool dry_run,
+                                              const Actor& actor);
+  // Every activation's id, oldest first (for the sweep).
+  Result<std::vector<std::string>> ListActivationIds();
+  // The activation's post content versions and publications as stored (publishing, migration
+  // 9), for the export: {"posts": [...], "publications": [...]}, oldest first.
+  Result<Json> ListPublishingArchive(const std::string& activation_id);
+  // Whether any stored asset version names the file `sha256`.
+  Result<bool> IsBlobReferenced(const std::string& sha256);
+
+  // ---- compliant publishing (store_publishing.cc) ----
+  // The latest taxonomy (version 0 when none). kNotFound only when the activation is missing.
+  Result<UtmTaxonomyRecord> GetUtmTaxonomy(const std::string& activation_id);
+  // Stores `document` (validated by the caller) as the next version; earlier versions stay.
+  // kAborted when `expected_version` is stale (0: none stored yet). Audited as entity
+  // "utm_taxonomy", id the activation, "created" or "updated", with before and after.
+  Result<UtmTaxonomyRecord> PutUtmTaxonomy(const std::string& activation_id, const Json& document,
+                                           std::optional<int64_t> expected_version,
+                                           const Actor& actor, const Authorize& authorize);
+  // Adds the next content version of calendar post `post_id`: reads the post (kNotFound
+  // "post not found" when the calendar has none), the latest taxonomy, the latest content and
+  // the assets named by `asset_ids`, then records what `compose` returns. kAborted when the
+  // latest version is not `expected_version` (0: none yet). Audited as entity "post_content", id
+  // "ACTIVATION:POST", "created" or "version_added", visible to the host and the post's
+  // organisation (a draft is theirs).
+  Result<PostContentRecord> AddPostContent(const std::string& activation_id,
+                                           const std::string& post_id,
+                                           const std::vector<std::string>& asset_ids,
+                                           std::optional<int64_t> expected_version,
+                                           const Actor& actor, const PostContentCompose& compose);
+  // Every version of the post's content, oldest first (empty when none).
+  Result<std::vector<PostContentRecord>> ListPostContents(const std::string& activation_id,
+                                                          const std::string& post_id);
+  // Records that the post went live. In the transaction, after `authorize`: kNotFound when the
+  // calendar has no such post; kFailedPrecondition "frozen" (naming the freeze) while a freeze
+  // holds the post (FreezeHolding); kFailedPrecondition "not_approved" unless the post has
+  // content and ApprovedContentVersion is its latest version. Audited as entity "publication",
+  // action "published".
+  Result<PublicationRecord> RecordPublication(const std::string& activation_id,
+                                              const NewPublication& publication, const Actor& actor,
+                                              const PublicationAuthorize& authorize);
+  // The post's publications, oldest first.
+  Result<std::vector<PublicationRecord>> ListPublications(const std::string& activation_id,
+                                                          const std::string& post_id);
+  // Freezes the activation's posts (scope "activation") or those of `org_id` (scope "partner",
+  // the host or a participant: kInvalidArgument "unknown_partner" otherwise). Audited as entity
+  // "freeze", action "frozen".
+  Result<FreezeRecord> CreateFreeze(const std::string& activation_id, const std::string& scope,
+                                    const std::string& org_id, const std::string& reason,
+                                    const Actor& actor, const FreezeAuthorize& authorize);
+  // Lifts an active freeze (kNotFound unless it is the activation's; kFailedPrecondition
+  // "already_lifted"). Audited as entity "freeze", action "lifted".
+  Result<FreezeRecord> LiftFreeze(const std::string& activation_id, const std::string& freeze_id,
+                                  const std::string& reason, const Actor& actor,
+                                  const FreezeAuthorize& authorize);
+  // Active and lifted, oldest first.
+  Result<std::vector<FreezeRecord>> ListFreezes(const std::string& activation_id);
 
   // Calendar feeds. `token_hash` is TokenDigest of the secret; audited (entity calendar_feed,
   // visible to the feed's organisation).

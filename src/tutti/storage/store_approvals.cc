@@ -358,6 +358,9 @@ Result<ApprovalRecord> Store::CreateApproval(const std::string& activation_id,
       return Status(bad.code(), bad.message(), JoinPath("workflow", bad.field()), bad.reason());
     }
     TUTTI_RETURN_IF_ERROR(CheckNamedUsers(s, a, *workflow));
+    // The subject must be ready for review (a post's disclosure: store_publishing.cc).
+    TUTTI_RETURN_IF_ERROR(
+        detail::CheckApprovalSubject(s, a.id, request.subject_kind, request.subject_id));
     const Instant now = clock_.Now();
     const std::string now_text = FormatInstant(now);
     ApprovalRecord record;
@@ -456,6 +459,11 @@ Result<ApprovalRecord> Store::DecideApproval(const std::string& activation_id,
     governance::ApprovalDecision candidate{decision.step, approver, decision.kind, decision.comment,
                                            NotBefore(clock_.Now(), start, history)};
     TUTTI_RETURN_IF_ERROR(governance::CheckDecision(workflow, start, history, candidate));
+    // Content may have changed since the request was made: an approval is of what stands now.
+    if (candidate.kind == governance::DecisionKind::kApprove) {
+      TUTTI_RETURN_IF_ERROR(
+          detail::CheckApprovalSubject(s, a.id, record.subject_kind, record.subject_id));
+    }
     history.push_back(candidate);
     TUTTI_ASSIGN_OR_RETURN(governance::ApprovalEvaluation evaluation,
                            governance::EvaluateApproval(workflow, start, history, candidate.at));

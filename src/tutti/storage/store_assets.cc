@@ -179,13 +179,8 @@ const AssetVersionRecord* AssetRecord::FindVersion(int64_t version) const {
 }
 
 Result<AssetSettingsRecord> Store::GetAssetSettings(const std::string& activation_id) {
-  Result<AssetSettingsRecord> out = NotFound("activation not found");
-  TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kRead, [&](SqlSession& s) -> Status {
-    TUTTI_RETURN_IF_ERROR(LoadActivation(s, activation_id, false).status());
-    out = LoadSettings(s, activation_id);
-    return out.status();
-  }));
-  return out;
+  return detail::ReadInActivation(db_, activation_id,
+                                  [&](SqlSession& s) { return LoadSettings(s, activation_id); });
 }
 
 Result<AssetSettingsRecord> Store::PutAssetSettings(const AssetSettingsRecord& settings,

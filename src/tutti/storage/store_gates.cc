@@ -165,13 +165,8 @@ const GateCriteriaRecord* GateBoardRecord::FindCriteria(const std::string& phase
 }
 
 Result<GateBoardRecord> Store::GetGateBoard(const std::string& activation_id) {
-  Result<GateBoardRecord> out = NotFound("activation not found");
-  TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kRead, [&](SqlSession& s) -> Status {
-    TUTTI_RETURN_IF_ERROR(LoadActivation(s, activation_id, false).status());
-    out = LoadGateBoard(s, activation_id);
-    return out.status();
-  }));
-  return out;
+  return detail::ReadInActivation(db_, activation_id,
+                                  [&](SqlSession& s) { return LoadGateBoard(s, activation_id); });
 }
 
 Result<MeasuredEvents> Store::MeasureEvents(const std::string& activation_id,

@@ -1,9 +1,10 @@
-// Row helpers shared by the files that implement Store (store.cc, store_measurement.cc).
+// Row helpers shared by the files that implement Store (store.cc, store_measurement.cc, …).
 // Internal to tutti_storage.
 #pragma once
 
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "tutti/storage/store.h"
@@ -17,6 +18,20 @@ governance::AuditEntry Entry(const Actor& actor, std::string entity_type, std::s
                              std::string action);
 // The activation with its participants; `for_update` locks its row on PostgreSQL.
 Result<ActivationRecord> LoadActivation(SqlSession& s, const std::string& id, bool for_update);
+
+// `load(session)` in one read transaction, after checking that the activation exists (kNotFound
+// "activation not found" otherwise): the shape of every getter of a per-activation document.
+template <typename Load>
+auto ReadInActivation(Database& db, const std::string& activation_id, Load&& load)
+    -> decltype(load(std::declval<SqlSession&>())) {
+  decltype(load(std::declval<SqlSession&>())) out = NotFound("activation not found");
+  TUTTI_RETURN_IF_ERROR(db.Transact(TransactionMode::kRead, [&](SqlSession& s) -> Status {
+    TUTTI_RETURN_IF_ERROR(LoadActivation(s, activation_id, false).status());
+    out = load(s);
+    return out.status();
+  }));
+  return out;
+}
 
 // " AND e.user_key NOT IN (…)": the keys opted out of any of `purposes` (in any region), for a
 // query over `events e`; appends its parameters. Empty for no purposes. Erased keys need no
@@ -32,6 +47,19 @@ Status InsertJob(SqlSession& s, const std::string& kind, const std::string& dedu
 // Inside a write transaction: marks the leased job done, or kAborted ("lease_lost") when the lease
 // no longer holds, which rolls back whatever the transaction did as the job's effect.
 Status CompleteLeasedJob(SqlSession& s, const JobLease& lease, const std::string& now);
+
+// Inside any transaction: the freeze holding the posts of `post_org_id` in the activation
+// (FreezeHolding over its active freezes), nullopt when none. The calendar feed, exports and
+// publications ask this, so that "frozen" means the same everywhere.
+Result<std::optional<FreezeRecord>> ActiveFreezeFor(SqlSession& s, const std::string& activation_id,
+                                                    const std::string& post_org_id);
+
+// The approvals seam (store_publishing.cc): before a request about an item is created, and before
+// an approve decision on it is recorded, in that write transaction. For a post whose latest
+// content fails CheckPostDisclosure: kInvalidArgument "disclosure_required" with the engine's
+// field and message. Other kinds, and posts without content, pass.
+Status CheckApprovalSubject(SqlSession& s, const std::string& activation_id,
+                            const std::string& subject_kind, const std::string& subject_id);
 
 template <typename T>
 Result<T> FirstRow(Result<std::vector<Row>> rows, T (*convert)(const Row&),
