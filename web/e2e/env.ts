@@ -16,8 +16,10 @@ export const CHROMIUM_ARGS = [
 /** Demo accounts seeded by `tutti demo`. */
 export const USERS = {
   owner: { email: 'olivia@acme.example', password: 'tutti-demo-owner', org: 'Acme Beverages' },
+  facilitator: { email: 'felix@acme.example', password: 'tutti-demo-host', org: 'Acme Beverages' },
   viewer: { email: 'victor@acme.example', password: 'tutti-demo-host', org: 'Acme Beverages' },
   streamco: { email: 'sam@streamco.example', password: 'tutti-demo-partner', org: 'StreamCo' },
+  nova: { email: 'nina@novasports.example', password: 'tutti-demo-partner', org: 'Nova Sports' },
   orbit: { email: 'una@orbit.example', password: 'tutti-demo-partner', org: 'Orbit Media' },
 } as const;
 

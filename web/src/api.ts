@@ -11,6 +11,20 @@ import type {
   AttributionResponse,
   AuditEntry,
   AuditVerify,
+  Approval,
+  ApprovalDecisionKind,
+  ApprovalInbox,
+  Asset,
+  AssetSettings,
+  AssetUpload,
+  Freeze,
+  GateBoard,
+  GateChecklistMark,
+  GateDecision,
+  GateDecisionInput,
+  GatePhase,
+  GateSignOff,
+  VariantAction,
   CalendarFeed,
   ContentCalendar,
   CreatedFeed,
@@ -59,6 +73,8 @@ export function setUnauthorizedHandler(h: UnauthorizedHandler): void {
 
 interface RequestOptions {
   body?: unknown;
+  /** A file sent as it is (with its own media type) instead of a JSON body. */
+  raw?: Blob;
   signal?: AbortSignal;
   /** Do not trigger the global 401 handler (log-in, initial session probe). */
   quiet401?: boolean;
@@ -68,6 +84,7 @@ interface RequestOptions {
 async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { Accept: 'application/json', ...opts.headers };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (opts.raw !== undefined) headers['Content-Type'] = opts.raw.type || 'application/octet-stream';
   if (method !== 'GET' && method !== 'HEAD') {
     const csrf = getCsrfToken();
     if (csrf) headers['X-CSRF-Token'] = csrf;
@@ -79,7 +96,7 @@ async function request<T>(method: string, path: string, opts: RequestOptions = {
       headers,
       credentials: 'same-origin',
       cache: 'no-store',
-      body: opts.body !== undefined ? JSON.stringify(opts.body) : null,
+      body: opts.raw !== undefined ? opts.raw : opts.body !== undefined ? JSON.stringify(opts.body) : null,
       signal: opts.signal ?? null,
     });
   } catch (e) {
@@ -226,5 +243,68 @@ export const api = {
   },
   revokeFeed(feedId: string): Promise<{ feed: CalendarFeed }> {
     return request('DELETE', `/calendar-feeds/${enc(feedId)}`);
+  },
+
+  // ---- assets ----
+  /** The assets the caller may see, filtered by tag (also `platform:…`, `locale:…`), platform and locale. */
+  listAssets(id: string, filter: { tag?: string; platform?: string; locale?: string }, signal?: AbortSignal): Promise<ItemList<Asset>> {
+    return request('GET', `/activations/${enc(id)}/assets${q(filter)}`, { signal });
+  },
+  /** One asset with its versions and (for a master) the variants the caller may see. */
+  getAsset(id: string, assetId: string, signal?: AbortSignal): Promise<Asset> {
+    return request('GET', `/activations/${enc(id)}/assets/${enc(assetId)}`, { signal });
+  },
+  /** Uploads `file` as a new asset, a new version (`asset`) or a variant (`master`). */
+  uploadAsset(id: string, upload: AssetUpload, file: Blob): Promise<Asset> {
+    return request('POST', `/activations/${enc(id)}/assets${q({ ...upload })}`, { raw: file });
+  },
+  moveVariant(id: string, assetId: string, variantId: string, action: VariantAction): Promise<Asset> {
+    return request('PUT', `/activations/${enc(id)}/assets/${enc(assetId)}/variants/${enc(variantId)}/state`, { body: { action } });
+  },
+  getAssetSettings(id: string, signal?: AbortSignal): Promise<AssetSettings> {
+    return request('GET', `/activations/${enc(id)}/asset-settings`, { signal });
+  },
+
+  // ---- approvals ----
+  /** The caller's pending approval steps in every activation, most urgent first. */
+  getInbox(signal?: AbortSignal): Promise<ApprovalInbox> {
+    return request('GET', '/approvals/inbox', { signal });
+  },
+  listApprovals(id: string, signal?: AbortSignal): Promise<ItemList<Approval>> {
+    return request('GET', `/activations/${enc(id)}/approvals`, { signal });
+  },
+  getApproval(id: string, approvalId: string, signal?: AbortSignal): Promise<Approval> {
+    return request('GET', `/activations/${enc(id)}/approvals/${enc(approvalId)}`, { signal });
+  },
+  /** Decides `step`; `version` is the request's version last seen (409 when stale). */
+  decideApproval(id: string, approvalId: string, step: string, decision: ApprovalDecisionKind, comment: string, version: number): Promise<Approval> {
+    const body: Record<string, unknown> = { step, decision, version };
+    if (comment.trim() !== '') body.comment = comment;
+    return request('POST', `/activations/${enc(id)}/approvals/${enc(approvalId)}/decisions`, { body });
+  },
+
+  // ---- phase gates ----
+  getGates(id: string, signal?: AbortSignal): Promise<GateBoard> {
+    return request('GET', `/activations/${enc(id)}/gates`, { signal });
+  },
+  markChecklistItem(id: string, phase: GatePhase, itemId: string, checked: boolean): Promise<GateChecklistMark> {
+    return request('PUT', `/activations/${enc(id)}/gates/${enc(phase)}/checklist/${enc(itemId)}`, { body: { checked } });
+  },
+  signOffGate(id: string, phase: GatePhase, comment: string): Promise<GateSignOff> {
+    return request('POST', `/activations/${enc(id)}/gates/${enc(phase)}/sign-offs`, { body: comment.trim() ? { comment } : {} });
+  },
+  decideGate(id: string, phase: GatePhase, input: GateDecisionInput): Promise<GateDecision & { current_phase: GatePhase }> {
+    return request('POST', `/activations/${enc(id)}/gates/${enc(phase)}/decisions`, { body: input });
+  },
+
+  // ---- publishing freezes ----
+  listFreezes(id: string, signal?: AbortSignal): Promise<{ items?: Freeze[]; freezes?: Freeze[] }> {
+    return request('GET', `/activations/${enc(id)}/freezes`, { signal });
+  },
+  freeze(id: string, body: { scope: 'activation' | 'partner'; org_id?: string; reason: string }): Promise<Freeze> {
+    return request('POST', `/activations/${enc(id)}/freezes`, { body });
+  },
+  liftFreeze(id: string, freezeId: string, reason: string): Promise<Freeze> {
+    return request('POST', `/activations/${enc(id)}/freezes/${enc(freezeId)}/lift`, { body: { reason } });
   },
 };

@@ -6,6 +6,10 @@ import { ActivationPage } from './pages/ActivationPage.tsx';
 import { ActivationsPage } from './pages/ActivationsPage.tsx';
 import { AuditPage } from './pages/AuditPage.tsx';
 import { CalendarPage } from './pages/CalendarPage.tsx';
+import { ActivationApprovalsPage } from './pages/ActivationApprovalsPage.tsx';
+import { ApprovalsInboxPage } from './pages/ApprovalsInboxPage.tsx';
+import { AssetsPage } from './pages/AssetsPage.tsx';
+import { GatesPage } from './pages/GatesPage.tsx';
 import { MeasurementPage } from './pages/MeasurementPage.tsx';
 import { SchedulePage } from './pages/SchedulePage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
@@ -84,6 +88,10 @@ export function App() {
       {route.name === 'schedule' && <SchedulePage key={route.id} user={user} route={route} />}
       {route.name === 'calendar' && <CalendarPage key={route.id} user={user} route={route} />}
       {route.name === 'measurement' && <MeasurementPage key={route.id} route={route} />}
+      {route.name === 'assets' && <AssetsPage key={route.id} user={user} route={route} />}
+      {route.name === 'approvals' && <ActivationApprovalsPage key={route.id} user={user} id={route.id} />}
+      {route.name === 'gates' && <GatesPage key={route.id} user={user} id={route.id} />}
+      {route.name === 'inbox' && <ApprovalsInboxPage user={user} />}
       {route.name === 'not_found' && <NotFound path={route.path} />}
     </Layout>
   );

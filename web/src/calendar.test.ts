@@ -207,6 +207,10 @@ describe('post edits', () => {
       assets: [{ ref: 'hero', due: '2027-01-04T00:00:00Z' }],
     });
   });
+  it('never sends back the frozen mark the server put on a post', () => {
+    const frozen = post('a', '2027-01-05T00:00:00Z', { frozen: { freeze_id: 'frz_1', reason: 'Crisis', since: '2027-01-01T00:00:00Z' } });
+    expect(postBody(frozen, 3)).toEqual({ partner: 'org_streamco', platform: 'youtube', market: 'US', at: '2027-01-05T00:00:00Z', version: 3 });
+  });
   it('makes fresh readable post ids', () => {
     expect(newPostId('StreamCo', 'YouTube', [])).toBe('streamco-youtube-1');
     expect(newPostId('Nova Sports', 'x', ['nova-sports-x-1', 'nova-sports-x-2'])).toBe('nova-sports-x-3');

@@ -218,9 +218,12 @@ export function dayLayout(spans: { from: number; to: number }[]): { lane: number
 
 // ---------- editing posts ----------
 
-/** The body of PUT …/posts/{post_id}: the post without its id, with the expected version. */
+/**
+ * The body of PUT …/posts/{post_id}: the post without its id, with the expected version. The
+ * server's `frozen` mark describes the post's state and is never sent back.
+ */
 export function postBody(post: Post, version?: number): PostBody {
-  const { id: _id, ...rest } = post;
+  const { id: _id, frozen: _frozen, ...rest } = post;
   const body: PostBody = { ...rest };
   if (!body.content_hash) delete body.content_hash;
   if (!body.assets?.length) delete body.assets;

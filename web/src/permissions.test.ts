@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canCreateActivation, canCreateOrgFeed, canCreatePost, canEditBrief, canWritePost } from './permissions.ts';
+import { canCreateActivation, canCreateOrgFeed, canCreatePost, canEditBrief, canWritePost, freezeScopes } from './permissions.ts';
 import type { Role, User } from './types.ts';
 
 const user = (org_kind: 'host' | 'partner', role: Role, org_id = 'org_acme'): User => ({
@@ -47,5 +47,12 @@ describe('permissions', () => {
     expect(canCreateOrgFeed(user('partner', 'partner_admin', 'org_streamco'))).toBe(true);
     expect(canCreateOrgFeed(user('host', 'facilitator'))).toBe(false);
     expect(canCreateOrgFeed(user('partner', 'contributor', 'org_streamco'))).toBe(false);
+  });
+  it('lets host editors freeze anything and partner admins their own posts', () => {
+    const act = { host_org_id: 'org_acme' };
+    expect(freezeScopes(user('host', 'facilitator'), act)).toEqual({ activation: true, ownOrg: true });
+    expect(freezeScopes(user('host', 'viewer'), act)).toEqual({ activation: false, ownOrg: false });
+    expect(freezeScopes(user('partner', 'partner_admin', 'org_s'), act)).toEqual({ activation: false, ownOrg: true });
+    expect(freezeScopes(user('partner', 'contributor', 'org_s'), act)).toEqual({ activation: false, ownOrg: false });
   });
 });

@@ -37,3 +37,14 @@ export function canCreatePost(user: User | null | undefined, activation: Pick<Ac
 export function canCreateOrgFeed(user: User | null | undefined): boolean {
   return !!user && (user.role === 'owner' || user.role === 'partner_admin');
 }
+
+/**
+ * What the user may freeze (docs/publishing.md): the host's owners and facilitators the whole
+ * activation or any partner's posts; a partner's owners and partner admins their own
+ * organisation's posts. Only decides which buttons show; the server refuses anyone else.
+ */
+export function freezeScopes(user: User | null | undefined, activation: Pick<Activation, 'host_org_id'> | null | undefined): { activation: boolean; ownOrg: boolean } {
+  if (!user || !activation) return { activation: false, ownOrg: false };
+  if (canEditBrief(user, activation)) return { activation: true, ownOrg: true };
+  return { activation: false, ownOrg: user.org_kind === 'partner' && (user.role === 'owner' || user.role === 'partner_admin') };
+}

@@ -45,6 +45,11 @@ describe('parseRoute', () => {
         id: 'act 9/ü',
         settings: { ...DEFAULT_SETTINGS, models: ['last', 'shapley'], by: 'partner,channel', halfLife: '12h', order: 2, metric: 'revenue', share: true },
       },
+      { name: 'assets', id: 'act_9', tag: '', platform: '', locale: '' },
+      { name: 'assets', id: 'act 9', tag: 'hero', platform: 'instagram_feed', locale: 'en-gb' },
+      { name: 'gates', id: 'act_9' },
+      { name: 'approvals', id: 'act_9' },
+      { name: 'inbox' },
       { name: 'login', next: '/activations/act_9/audit' },
       { name: 'login', next: null },
     ];
@@ -73,5 +78,12 @@ describe('parseRoute', () => {
     expect(routeHref({ name: 'measurement', id: 'a', settings: { ...DEFAULT_SETTINGS, by: 'partner,channel', models: ['markov', 'first'] } })).toBe(
       '#/activations/a/measurement?models=first,markov&by=partner,channel',
     );
+  });
+  it('parses the asset library with its search, the gate board and the approvals inbox', () => {
+    expect(parseRoute('#/activations/act_1/assets?tag=hero&locale=ja-jp')).toEqual({ name: 'assets', id: 'act_1', tag: 'hero', platform: '', locale: 'ja-jp' });
+    expect(routeHref({ name: 'assets', id: 'a', tag: '', platform: 'x', locale: '' })).toBe('#/activations/a/assets?platform=x');
+    expect(parseRoute('#/activations/act_1/gates')).toEqual({ name: 'gates', id: 'act_1' });
+    expect(parseRoute('#/approvals')).toEqual({ name: 'inbox' });
+    expect(parseRoute('#/approvals/x')).toEqual({ name: 'not_found', path: '/approvals/x' });
   });
 });

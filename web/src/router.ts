@@ -7,6 +7,10 @@
 //   #/activations/:id/schedule   the plan: Gantt of milestones (?zone=US)
 //   #/activations/:id/calendar   the content calendar (?view=week&date=2027-01-05&zone=JP)
 //   #/activations/:id/measurement  data feeds and attribution (?by=partner&models=first,last&show=revenue)
+//   #/activations/:id/assets     asset library (?tag=hero&platform=instagram_feed&locale=en-gb)
+//   #/activations/:id/gates      phase gate board
+//   #/activations/:id/approvals  the activation's approval requests
+//   #/approvals                  the signed-in user's approvals inbox
 
 import { useEffect, useState } from 'preact/hooks';
 import { parseSettings, settingsParams, type AttributionSettings } from './measurement.ts';
@@ -21,6 +25,10 @@ export type Route =
   | { name: 'schedule'; id: string; zone: string | null }
   | { name: 'calendar'; id: string; view: CalendarView; date: string | null; zone: string | null }
   | { name: 'measurement'; id: string; settings: AttributionSettings }
+  | { name: 'assets'; id: string; tag: string; platform: string; locale: string }
+  | { name: 'gates'; id: string }
+  | { name: 'approvals'; id: string }
+  | { name: 'inbox' }
   | { name: 'not_found'; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -43,8 +51,15 @@ export function parseRoute(hash: string): Route {
     const next = new URLSearchParams(query).get('next');
     return { name: 'login', next: next && next.startsWith('/') ? next : null };
   }
+  if (seg[0] === 'approvals' && seg.length === 1) return { name: 'inbox' };
   if (seg[0] === 'activations') {
     if (seg.length === 1) return { name: 'activations' };
+    if (seg.length === 3 && seg[2] === 'assets') {
+      const sp = new URLSearchParams(query);
+      return { name: 'assets', id: seg[1]!, tag: sp.get('tag') ?? '', platform: sp.get('platform') ?? '', locale: sp.get('locale') ?? '' };
+    }
+    if (seg.length === 3 && seg[2] === 'gates') return { name: 'gates', id: seg[1]! };
+    if (seg.length === 3 && seg[2] === 'approvals') return { name: 'approvals', id: seg[1]! };
     if (seg.length === 2) return { name: 'activation', id: seg[1]! };
     if (seg.length === 3 && seg[2] === 'audit') return { name: 'audit', id: seg[1]! };
     if (seg.length === 3 && (seg[2] === 'schedule' || seg[2] === 'calendar')) {
@@ -87,6 +102,14 @@ export function routeHref(r: Route): string {
       })}`;
     case 'measurement':
       return `#/activations/${encodeURIComponent(r.id)}/measurement${query(settingsParams(r.settings))}`;
+    case 'assets':
+      return `#/activations/${encodeURIComponent(r.id)}/assets${query({ tag: r.tag, platform: r.platform, locale: r.locale })}`;
+    case 'gates':
+      return `#/activations/${encodeURIComponent(r.id)}/gates`;
+    case 'approvals':
+      return `#/activations/${encodeURIComponent(r.id)}/approvals`;
+    case 'inbox':
+      return '#/approvals';
     case 'not_found':
       return '#' + r.path;
   }

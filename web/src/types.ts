@@ -268,6 +268,8 @@ export interface Post {
   at: string;
   content_hash?: string;
   assets?: PostAsset[];
+  /** Present while a publishing freeze holds the post (set by the server, never sent back). */
+  frozen?: PostFrozen;
 }
 
 export interface ReleaseWindow {
@@ -464,4 +466,293 @@ export interface AttributionResponse {
   partner_mix: PartnerMixRow[];
   /** Per model asked for: one row per key, sorted by key. */
   results: Partial<Record<AttributionModel, CreditRow[]>>;
+}
+
+// ---- assets (docs/assets.md) ----
+
+export type MediaFormat = 'png' | 'jpeg' | 'gif' | 'webp' | 'mp4' | 'mov';
+
+/** What the file's own header says, never its name. */
+export interface AssetMedia {
+  format: MediaFormat;
+  mime_type: string;
+  width?: number;
+  height?: number;
+  frames?: number;
+  animated?: boolean;
+  duration_ms?: number | null;
+}
+
+/** The placement a version was checked against; an upload that violates its spec is refused. */
+export interface SpecCheck {
+  placement?: string;
+  violations?: { field?: string; reason?: string; message: string }[];
+  [key: string]: unknown;
+}
+
+export interface AssetVersion {
+  version: number;
+  sha256: string;
+  bytes: number;
+  file_name: string;
+  media: AssetMedia;
+  spec_check: SpecCheck | null;
+  created_by: string;
+  created_at: string;
+  content_url: string;
+}
+
+export type TranslationState = 'pending' | 'in_progress' | 'done';
+export type ReviewState = 'pending' | 'approved' | 'changes_requested';
+
+export interface AssetVariantState {
+  master_version: number;
+  translation: TranslationState;
+  review: ReviewState;
+  stale: boolean;
+  publishable: boolean;
+  updated_at: string;
+}
+
+export interface Asset {
+  id: string;
+  activation_id: string;
+  org_id: string;
+  org_name: string;
+  name_stem: string;
+  kind: 'master' | 'variant';
+  master_asset_id: string | null;
+  locale: string;
+  platform: string;
+  tags: string[];
+  shared: boolean;
+  latest_version: number;
+  versions: AssetVersion[];
+  variant: AssetVariantState | null;
+  /** Only on GET of one master: the variants the caller may see. */
+  variants?: Asset[];
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AssetSettings {
+  naming_template: string;
+  brand: string;
+  platform_specs: Record<string, unknown>;
+  placements: string[];
+  version: number;
+  updated_by?: string;
+  updated_at?: string;
+}
+
+/** Query of an upload: the file goes as the body, everything else here. */
+export interface AssetUpload {
+  name: string;
+  asset?: string;
+  master?: string;
+  platform?: string;
+  locale?: string;
+  market?: string;
+  context?: string;
+  tags?: string;
+  shared?: 'true' | 'false';
+}
+
+export type VariantAction = 'start_translation' | 'submit_translation' | 'approve' | 'request_changes';
+
+// ---- approvals (docs/approvals.md) ----
+
+export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'changes_requested';
+export type ApprovalDecisionKind = 'approve' | 'reject' | 'request_changes';
+export type ApprovalSubjectKind = 'post' | 'asset' | 'brief_version' | 'document';
+
+export interface ApprovalStepStatus {
+  name: string;
+  state: 'waiting' | 'pending' | 'approved' | 'rejected' | 'changes_requested' | 'cancelled';
+  owed_users: string[];
+  owed_roles: string[];
+  approved_by: string[];
+  activated_at?: string;
+  due_at?: string;
+  completed_at?: string;
+  time_left_ms?: number;
+  breached: boolean;
+  escalation_level: number;
+}
+
+export interface ApprovalRound {
+  round: number;
+  started_at: string;
+  started_by: string;
+  comment?: string;
+}
+
+export interface ApprovalDecisionEntry {
+  round: number;
+  seq: number;
+  step: string;
+  user_id: string;
+  decision: ApprovalDecisionKind;
+  comment?: string;
+  at: string;
+}
+
+export interface Approval {
+  id: string;
+  activation_id: string;
+  org_id: string;
+  org_name: string;
+  subject: { kind: ApprovalSubjectKind; id: string };
+  title: string;
+  round: number;
+  round_started_at: string;
+  state: ApprovalState;
+  version: number;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+  evaluation: { state: ApprovalState; started_at: string; completed_at?: string; steps: ApprovalStepStatus[] };
+  awaiting_you: string[];
+  rounds: ApprovalRound[];
+  decisions: ApprovalDecisionEntry[];
+}
+
+export interface InboxItem {
+  approval_id: string;
+  activation_id: string;
+  activation_name?: string;
+  title: string;
+  subject?: { kind: ApprovalSubjectKind; id: string };
+  org_id?: string;
+  org_name?: string;
+  round?: number;
+  version?: number;
+  step: string;
+  due_at: string;
+  time_left_ms: number;
+  breached: boolean;
+  escalation_level: number;
+}
+
+export interface ApprovalInbox {
+  now: string;
+  items: InboxItem[];
+}
+
+// ---- phase gates (docs/approvals.md, "Gates") ----
+
+export type GatePhase = 'ideation' | 'proof_of_concept' | 'pilot' | 'full_deployment' | 'retrospective';
+export type GateMetric = 'impressions' | 'clicks' | 'conversions' | 'spend' | 'revenue' | 'ctr' | 'cpc' | 'cpm' | 'cpa' | 'conversion_rate' | 'roas';
+
+export interface GateCriterionResult {
+  id: string;
+  kind: 'checklist' | 'approval' | 'metric';
+  outcome: 'pass' | 'fail' | 'unknown';
+  label: string;
+  measured?: number;
+  expected: string;
+  message: string;
+  metric?: GateMetric;
+  scope?: string;
+  scope_org_id?: string;
+  withheld?: boolean;
+}
+
+export interface GateEvaluation {
+  phase: GatePhase;
+  ready: boolean;
+  counts: { pass: number; fail: number; unknown: number };
+  criteria: GateCriterionResult[];
+}
+
+export interface GateCriteria {
+  phase?: GatePhase;
+  checklist?: { id: string; label: string }[];
+  approvals?: { id?: string; role?: string; user?: string; count?: number }[];
+  metrics?: { id?: string; metric: GateMetric; op: '>=' | '<=' | '>' | '<'; value: number; scope?: string }[];
+}
+
+export interface GateChecklistMark {
+  phase?: GatePhase;
+  item_id: string;
+  checked: boolean;
+  changed_by: string | null;
+  changed_at: string | null;
+}
+
+export interface GateSignOff {
+  phase?: GatePhase;
+  user_id: string;
+  role: Role;
+  party: 'host' | 'partner';
+  comment: string;
+  signed_at: string;
+}
+
+export interface GatePhaseStatus {
+  phase: GatePhase;
+  state: 'passed' | 'current' | 'upcoming';
+  version: number;
+  criteria: GateCriteria | null;
+  updated_by?: string | null;
+  updated_at?: string | null;
+  ready: boolean;
+  evaluation: GateEvaluation;
+  checklist: GateChecklistMark[];
+  sign_offs: GateSignOff[];
+}
+
+export interface GateDecision {
+  id: string;
+  seq: number;
+  phase: GatePhase;
+  verdict: 'go' | 'no_go';
+  reason: string;
+  overrides: { criterion: string; reason: string }[];
+  criteria_version: number;
+  evaluation: GateEvaluation;
+  next_phase: GatePhase | null;
+  decided_by: string;
+  decided_at: string;
+}
+
+export interface GateBoard {
+  activation_id: string;
+  current_phase: GatePhase;
+  phase_since: string | null;
+  completed: boolean;
+  phases: GatePhaseStatus[];
+  decisions: GateDecision[];
+}
+
+export interface GateDecisionInput {
+  verdict: 'go' | 'no_go';
+  reason: string;
+  overrides?: { criterion: string; reason: string }[];
+}
+
+// ---- publishing freezes ----
+
+/** A freeze as the API sends it; older drafts of the API said frozen_by / frozen_at. */
+export interface Freeze {
+  id: string;
+  scope: 'activation' | 'partner';
+  org_id?: string | null;
+  reason: string;
+  created_by?: string;
+  created_at?: string;
+  frozen_by?: string;
+  frozen_at?: string;
+  lifted_by?: string | null;
+  lifted_at?: string | null;
+  lift_reason?: string | null;
+  active: boolean;
+}
+
+/** What GET …/posts adds to a post a freeze holds. */
+export interface PostFrozen {
+  freeze_id: string;
+  reason: string;
+  since: string;
 }

@@ -83,19 +83,21 @@ export function PostChip({
   const time = formatTimeIn(ms, model.tz);
   const label =
     `${time} ${partner}, ${post.platform}, ${post.market}` +
+    (post.frozen ? '; publishing frozen' : '') +
     (list.length ? `; ${list.length} finding${list.length === 1 ? '' : 's'}, worst: ${sev}` : '') +
     (movable ? '; editable' : '');
   return (
     <button
       type="button"
-      class={`post-chip partner-${(model.colors.get(post.partner) ?? 0) % 6}${sev ? ` has-${sev}` : ''}${compact ? ' compact' : ''}${movable ? ' movable' : ''}`}
+      class={`post-chip partner-${(model.colors.get(post.partner) ?? 0) % 6}${sev ? ` has-${sev}` : ''}${compact ? ' compact' : ''}${movable ? ' movable' : ''}${post.frozen ? ' post-frozen' : ''}`}
       style={style}
       draggable={movable}
       data-testid="post"
       data-post-id={post.id}
       data-severity={sev ?? ''}
+      data-frozen={post.frozen ? 'true' : 'false'}
       data-editable={movable ? 'true' : 'false'}
-      title={[`${time} · ${partner} · ${post.platform} · ${post.market} (${post.id})`, list.length ? findingText(list, model.names, model.tz) : '', movable ? 'Drag to move, or open to edit.' : '']
+      title={[`${time} · ${partner} · ${post.platform} · ${post.market} (${post.id})`, post.frozen ? `Publishing frozen: ${post.frozen.reason}` : '', list.length ? findingText(list, model.names, model.tz) : '', movable ? 'Drag to move, or open to edit.' : '']
         .filter(Boolean)
         .join('\n')}
       aria-label={label}
@@ -114,6 +116,11 @@ export function PostChip({
       }}
     >
       <span class="post-line">
+        {post.frozen && (
+          <span class="frozen-mark" aria-hidden="true">
+            ❄{' '}
+          </span>
+        )}
         <span class="post-time">{time}</span> <span class="post-partner">{partner}</span>
       </span>
       <span class="post-meta">

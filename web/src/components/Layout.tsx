@@ -15,8 +15,9 @@ const NAV: NavItem[] = [
   {
     label: 'Activations',
     href: '#/activations',
-    active: (r) => r.name === 'activations' || r.name === 'activation' || r.name === 'audit' || r.name === 'schedule' || r.name === 'calendar' || r.name === 'measurement',
+    active: (r) => r.name !== 'inbox' && r.name !== 'not_found' && r.name !== 'login',
   },
+  { label: 'Approvals', href: '#/approvals', active: (r) => r.name === 'inbox' },
 ];
 
 export function Layout({
@@ -84,24 +85,30 @@ export function Layout({
   );
 }
 
-export type ActivationTab = 'brief' | 'plan' | 'calendar' | 'measurement' | 'audit';
+export type ActivationTab = 'brief' | 'plan' | 'calendar' | 'assets' | 'approvals' | 'gates' | 'measurement' | 'audit';
 
 /** Each activation tab's label, as the tabs and the breadcrumbs show it. */
 export const ACTIVATION_TAB_LABELS: Record<ActivationTab, string> = {
   brief: 'Brief',
   plan: 'Plan',
   calendar: 'Calendar',
+  assets: 'Assets',
+  approvals: 'Approvals',
+  gates: 'Gates',
   measurement: 'Measurement',
   audit: 'Audit trail',
 };
 
-/** Tabs of one activation (brief, plan, content calendar, measurement, audit trail; assets and dashboards come later). */
+/** Tabs of one activation (brief, plan, content calendar, assets, approvals, gates, measurement, audit trail; dashboards come later). */
 export function ActivationTabs({ id, current }: { id: string; current: ActivationTab }) {
   const base = `#/activations/${encodeURIComponent(id)}`;
   const tabs: { key: ActivationTab; label: string; href: string }[] = [
     { key: 'brief', label: ACTIVATION_TAB_LABELS.brief, href: base },
     { key: 'plan', label: ACTIVATION_TAB_LABELS.plan, href: `${base}/schedule` },
     { key: 'calendar', label: ACTIVATION_TAB_LABELS.calendar, href: `${base}/calendar` },
+    { key: 'assets', label: ACTIVATION_TAB_LABELS.assets, href: `${base}/assets` },
+    { key: 'approvals', label: ACTIVATION_TAB_LABELS.approvals, href: `${base}/approvals` },
+    { key: 'gates', label: ACTIVATION_TAB_LABELS.gates, href: `${base}/gates` },
     { key: 'measurement', label: ACTIVATION_TAB_LABELS.measurement, href: `${base}/measurement` },
     { key: 'audit', label: ACTIVATION_TAB_LABELS.audit, href: `${base}/audit` },
   ];

@@ -148,6 +148,11 @@ export function PostDialog(p: Props) {
             ×
           </button>
         </header>
+        {!p.isNew && p.post.frozen && (
+          <div class="alert alert-error" role="status" data-testid="post-frozen">
+            Publishing frozen since {formatDateTimeIn(Date.parse(p.post.frozen.since), p.tz)}: {p.post.frozen.reason}
+          </div>
+        )}
         {!p.isNew && (
           <div class="post-facts">
             <p>

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { EditBriefForm } from '../components/EditBriefForm.tsx';
+import { FreezePanel } from '../components/FreezePanel.tsx';
 import { ACTIVATION_TAB_LABELS, ActivationTabs, Breadcrumbs, type ActivationTab } from '../components/Layout.tsx';
 import {
   Badge,
@@ -65,6 +66,7 @@ export function ActivationPage({ user, id }: { user: User; id: string }) {
       <Breadcrumbs items={[{ label: 'Activations', href: '#/activations' }, { label: a.name }]} />
       <ActivationHeader a={a} />
       <ActivationTabs id={a.id} current="brief" />
+      <FreezePanel activation={a} user={user} />
 
       {saved && !editing && <Notice kind="success">The brief was saved.</Notice>}
 

@@ -35,6 +35,7 @@ import { navigate, type CalendarView, type Route } from '../router.ts';
 import { addDays, addMonths, browserTimeZone, dayKey, formatDateKey, formatDateTimeIn, instantFromLocal, isoSeconds, weekDays } from '../tz.ts';
 import type { Activation, Finding, MilestonesResponse, Partner, Post, PostsResponse, User } from '../types.ts';
 import { ActivationSubpageHead, ActivationUnavailable } from './ActivationPage.tsx';
+import { FreezePanel } from '../components/FreezePanel.tsx';
 
 type CalendarRoute = Extract<Route, { name: 'calendar' }>;
 
@@ -176,6 +177,7 @@ export function CalendarPage({ user, route }: { user: User; route: CalendarRoute
   return (
     <div class="page">
       <ActivationSubpageHead a={a} current="calendar" />
+      <FreezePanel activation={a} user={user} onChanged={reload} />
 
       {notice && (
         <div class={`alert alert-${notice.kind} notice-row`} role="status" data-testid="calendar-notice">
