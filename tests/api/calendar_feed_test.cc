@@ -1,8 +1,9 @@
 // Calendar subscriptions over HTTP (issue 3): a secret URL per user or per organisation that
 // calendar clients poll without logging in. Checks what each feed contains (and, for a partner's
 // organisation feed, what it must not), who may create, list and revoke feeds, that revoking or
-// disabling ends the subscription, that the token is never stored or echoed again, and that a
-// change to the plan bumps SEQUENCE so clients replace their copies.
+// disabling ends the subscription, that the token is never stored or echoed again, that a
+// change to the plan bumps SEQUENCE so clients replace their copies, and that a freeze shows on
+// the posts it holds until it is lifted.
 #include <gtest/gtest.h>
 
 #include <regex>
@@ -179,6 +180,47 @@ TEST_F(CalendarFeedApi, AChangedPlanBumpsSequenceSoClientsReplaceTheirCopies) {
   changed["version"] = plan.json["version"];
   ASSERT_EQ(http().Put(path, token(demo::kFelix), changed).status, 200);
   EXPECT_GT(launch_sequence(), before);
+}
+
+TEST_F(CalendarFeedApi, AFrozenPartnersPostsAreTentativeUntilTheFreezeIsLifted) {
+  Reply created = Create(demo::kFelix, Json{{"kind", "user"}});
+  ASSERT_EQ(created.status, 201) << created;
+  // The lines of one post's VEVENT, from its UID to its END.
+  auto post_event = [&](const std::string& ics, const std::string& post_id) {
+    size_t uid = ics.find("UID:post-");
+    while (uid != std::string::npos) {
+      size_t end = ics.find("END:VEVENT", uid);
+      std::string event = ics.substr(uid, end - uid);
+      if (event.find("Post " + post_id + ":") != std::string::npos) return event;
+      uid = ics.find("UID:post-", end);
+    }
+    return std::string();
+  };
+  std::string before = http().Get(FeedPath(created)).body;
+  ASSERT_FALSE(post_event(before, "sc-trailer-us").empty()) << before;
+  EXPECT_EQ(before.find("FROZEN"), std::string::npos);
+
+  const std::string freezes = "/api/v1/activations/" + demo().activation + "/freezes";
+  Reply frozen =
+      http().Post(freezes, token(demo::kFelix),
+                  Json{{"scope", "partner"}, {"org_id", demo().streamco}, {"reason", "recall"}});
+  ASSERT_EQ(frozen.status, 201) << frozen;
+  std::string during = http().Get(FeedPath(created)).body;
+  std::string streamco = post_event(during, "sc-trailer-us");
+  EXPECT_NE(streamco.find("SUMMARY:FROZEN Post sc-trailer-us"), std::string::npos) << streamco;
+  EXPECT_NE(streamco.find("STATUS:TENTATIVE"), std::string::npos) << streamco;
+  EXPECT_NE(streamco.find("recall"), std::string::npos) << "the reason is in the description";
+  std::string nova = post_event(during, "nova-kit-us");
+  ASSERT_FALSE(nova.empty()) << during;
+  EXPECT_EQ(nova.find("FROZEN"), std::string::npos) << "only StreamCo's posts are held";
+  EXPECT_NE(nova.find("STATUS:CONFIRMED"), std::string::npos) << nova;
+
+  Reply lifted = http().Post(freezes + "/" + frozen.json["id"].get<std::string>() + "/lift",
+                             token(demo::kFelix), Json{{"reason", "all clear"}});
+  ASSERT_EQ(lifted.status, 200) << lifted;
+  std::string after = http().Get(FeedPath(created)).body;
+  EXPECT_EQ(after.find("FROZEN"), std::string::npos);
+  EXPECT_NE(post_event(after, "sc-trailer-us").find("STATUS:CONFIRMED"), std::string::npos);
 }
 
 }  // namespace

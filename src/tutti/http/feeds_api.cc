@@ -57,12 +57,19 @@ std::string Duration(int64_t seconds) {
 }
 
 // The events of one activation: each market's launch, each milestone from its earliest start to
-// its earliest finish, and the posts (only `only_partner`'s when set).
+// its earliest finish, and the posts (only `only_partner`'s when set). A post a freeze holds
+// stays in the calendar as TENTATIVE with "FROZEN" in front: it may still go out once the
+// freeze is lifted, so it must not vanish the way a CANCELLED event does in most clients.
 void AddActivationEvents(const storage::ActivationRecord& a, const storage::PlanDocuments& docs,
+                         const std::vector<storage::FreezeRecord>& freezes,
                          const std::string& only_partner, Instant now,
                          scheduling::CalendarFeed& feed) {
   const std::string name = a.document.value("name", a.id);
-  const int sequence = static_cast<int>(std::min<int64_t>(docs.version, INT32_MAX));
+  // Every freeze and every lift is a change clients must pick up, like a plan edit.
+  int64_t freeze_changes = 0;
+  for (const storage::FreezeRecord& f : freezes) freeze_changes += f.active() ? 1 : 2;
+  const int sequence =
+      static_cast<int>(std::min<int64_t>(docs.version + freeze_changes, INT32_MAX));
   Instant stamp = now;
   if (Result<Instant> updated = ParseInstant(docs.updated_at); updated.ok()) stamp = *updated;
   std::map<std::string, std::string> zones;  // market -> IANA zone
@@ -121,6 +128,12 @@ void AddActivationEvents(const storage::ActivationRecord& a, const storage::Plan
           "Post " + id + ": " + post.value("platform", "") + " " + market + " (" + name + ")";
       e.categories = {"post"};
       e.transparency = scheduling::Transparency::kTransparent;
+      if (const storage::FreezeRecord* freeze = storage::FreezeHolding(freezes, partner)) {
+        e.summary = "FROZEN " + e.summary;
+        e.description = "Publishing is frozen since " + freeze->created_at + ": " + freeze->reason +
+                        ". Nothing goes out until the freeze is lifted.";
+        e.status = scheduling::EventStatus::kTentative;
+      }
     }
   }
 }
@@ -148,7 +161,8 @@ Result<std::string> RenderFeed(storage::Store& store, const CalendarFeedRecord& 
   TUTTI_ASSIGN_OR_RETURN(auto activations, store.ListActivationsVisibleTo(org_id));
   for (const storage::ActivationRecord& a : activations) {
     TUTTI_ASSIGN_OR_RETURN(storage::PlanDocuments docs, store.GetPlanDocuments(a.id));
-    AddActivationEvents(a, docs, only_partner, now, out);
+    TUTTI_ASSIGN_OR_RETURN(std::vector<storage::FreezeRecord> freezes, store.ListFreezes(a.id));
+    AddActivationEvents(a, docs, freezes, only_partner, now, out);
   }
   return scheduling::WriteICalendar(out);
 }
