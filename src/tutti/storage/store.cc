@@ -282,6 +282,15 @@ AuditEntry Entry(const Actor& actor, std::string entity_type, std::string entity
   return e;
 }
 
+Status CheckExpectedVersion(std::optional<int64_t> expected, int64_t current,
+                            std::string_view what) {
+  if (!expected || *expected == current) return OkStatus();
+  return Conflict(std::string(what) + " changed by someone else (version " +
+                      std::to_string(current) + ", you sent " + std::to_string(*expected) +
+                      "); reload and retry",
+                  "version");
+}
+
 Result<ActivationRecord> LoadActivation(SqlSession& s, const std::string& id, bool for_update) {
   std::string sql = std::string("SELECT ") + kActivationColumns + " WHERE a.id = ?";
   if (for_update && s.dialect() == Dialect::kPostgres) sql += " FOR UPDATE OF a";
@@ -819,12 +828,8 @@ Result<ActivationRecord> Store::UpdateActivation(const std::string& id, const Js
   TUTTI_RETURN_IF_ERROR(db_.Transact(TransactionMode::kWrite, [&](SqlSession& s) -> Status {
     TUTTI_ASSIGN_OR_RETURN(ActivationRecord before, LoadActivation(s, id, true));
     TUTTI_RETURN_IF_ERROR(authorize(before));
-    if (expected_version && *expected_version != before.version) {
-      return Conflict("the activation was changed by someone else (version " +
-                          std::to_string(before.version) + ", you sent " +
-                          std::to_string(*expected_version) + "); reload and retry",
-                      "version");
-    }
+    TUTTI_RETURN_IF_ERROR(
+        detail::CheckExpectedVersion(expected_version, before.version, "the activation was"));
     Json document = core::ApplyActivationPatch(before.document, patch);
     std::string now = Now();
     TUTTI_RETURN_IF_ERROR(
@@ -887,12 +892,8 @@ Result<PlanDocuments> Store::EditPlanDocument(const std::string& activation_id,
     TUTTI_ASSIGN_OR_RETURN(ActivationRecord a, LoadActivation(s, activation_id, true));
     TUTTI_ASSIGN_OR_RETURN(PlanDocuments before, LoadPlanDocuments(s, activation_id));
     TUTTI_ASSIGN_OR_RETURN(PlanDocumentUpdate update, edit(a, before));
-    if (expected_version && *expected_version != before.version) {
-      return Conflict("the activation's " + which + " was changed by someone else (version " +
-                          std::to_string(before.version) + ", you sent " +
-                          std::to_string(*expected_version) + "); reload and retry",
-                      "version");
-    }
+    TUTTI_RETURN_IF_ERROR(detail::CheckExpectedVersion(expected_version, before.version,
+                                                       "the activation's " + which + " was"));
     std::optional<Json> resolved = is_plan ? update.resolved_launch : before.resolved_launch;
     std::optional<std::string> resolved_text;
     if (resolved) resolved_text = resolved->dump();

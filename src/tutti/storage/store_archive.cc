@@ -437,12 +437,8 @@ Result<IncidentRosterRecord> Store::PutIncidentRoster(
     TUTTI_ASSIGN_OR_RETURN(ActivationRecord a, LoadActivation(s, activation_id, true));
     TUTTI_RETURN_IF_ERROR(authorize(a));
     TUTTI_ASSIGN_OR_RETURN(IncidentRosterRecord before, LoadRoster(s, activation_id));
-    if (expected_version && *expected_version != before.version) {
-      return Conflict("the incident roster was changed by someone else (version " +
-                          std::to_string(before.version) + ", you sent " +
-                          std::to_string(*expected_version) + "); reload and retry",
-                      "version");
-    }
+    TUTTI_RETURN_IF_ERROR(
+        detail::CheckExpectedVersion(expected_version, before.version, "the incident roster was"));
     for (size_t i = 0; i < entries.size(); ++i) {
       const std::string at = JoinPath("entries", i);
       TUTTI_RETURN_IF_ERROR(CheckRosterMember(s, a, entries[i].user_id, JoinPath(at, "user_id")));
@@ -495,12 +491,8 @@ Result<RetentionPolicyRecord> Store::PutRetentionPolicy(const std::string& activ
     TUTTI_ASSIGN_OR_RETURN(governance::RetentionPolicy policy,
                            governance::ParseRetentionPolicy(document));
     TUTTI_ASSIGN_OR_RETURN(RetentionPolicyRecord before, LoadPolicy(s, activation_id));
-    if (expected_version && *expected_version != before.version) {
-      return Conflict("the retention policy was changed by someone else (version " +
-                          std::to_string(before.version) + ", you sent " +
-                          std::to_string(*expected_version) + "); reload and retry",
-                      "version");
-    }
+    TUTTI_RETURN_IF_ERROR(
+        detail::CheckExpectedVersion(expected_version, before.version, "the retention policy was"));
     // Stored in full (defaults filled in), so that what is kept never depends on a later default.
     Json by_kind = Json::object();
     for (const auto& [kind, months] : policy.months_by_kind) by_kind[kind] = months;

@@ -192,12 +192,8 @@ Result<AssetSettingsRecord> Store::PutAssetSettings(const AssetSettingsRecord& s
     TUTTI_ASSIGN_OR_RETURN(ActivationRecord a, LoadActivation(s, settings.activation_id, true));
     TUTTI_RETURN_IF_ERROR(authorize(a));
     TUTTI_ASSIGN_OR_RETURN(AssetSettingsRecord before, LoadSettings(s, settings.activation_id));
-    if (expected_version && *expected_version != before.version) {
-      return Conflict("the asset settings were changed by someone else (version " +
-                          std::to_string(before.version) + ", you sent " +
-                          std::to_string(*expected_version) + "); reload and retry",
-                      "version");
-    }
+    TUTTI_RETURN_IF_ERROR(
+        detail::CheckExpectedVersion(expected_version, before.version, "the asset settings were"));
     out.version = before.version + 1;
     out.updated_by = actor.id;
     out.updated_at = Now();

@@ -190,12 +190,8 @@ Result<GateCriteriaRecord> Store::PutGateCriteria(const std::string& activation_
     TUTTI_RETURN_IF_ERROR(authorize(locked.activation, locked.board));
     const GateCriteriaRecord* before = locked.board.FindCriteria(phase);
     const int64_t current = before == nullptr ? 0 : before->version;
-    if (expected_version && *expected_version != current) {
-      return Conflict("the " + phase + " gate's criteria were changed by someone else (version " +
-                          std::to_string(current) + ", you sent " +
-                          std::to_string(*expected_version) + "); reload and retry",
-                      "version");
-    }
+    TUTTI_RETURN_IF_ERROR(detail::CheckExpectedVersion(expected_version, current,
+                                                       "the " + phase + " gate's criteria were"));
     const std::string now = Now();
     if (before == nullptr) {
       TUTTI_RETURN_IF_ERROR(

@@ -4,6 +4,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,6 +19,11 @@ governance::AuditEntry Entry(const Actor& actor, std::string entity_type, std::s
                              std::string action);
 // The activation with its participants; `for_update` locks its row on PostgreSQL.
 Result<ActivationRecord> LoadActivation(SqlSession& s, const std::string& id, bool for_update);
+
+// kAborted (409 "conflict", field "version") naming `what` ("the UTM taxonomy was") when the
+// writer expected another version than `current`; OK when it expected none (nullopt) or this one.
+Status CheckExpectedVersion(std::optional<int64_t> expected, int64_t current,
+                            std::string_view what);
 
 // `load(session)` in one read transaction, after checking that the activation exists (kNotFound
 // "activation not found" otherwise): the shape of every getter of a per-activation document.

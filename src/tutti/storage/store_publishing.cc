@@ -256,12 +256,8 @@ Result<UtmTaxonomyRecord> Store::PutUtmTaxonomy(const std::string& activation_id
     TUTTI_ASSIGN_OR_RETURN(ActivationRecord a, LoadActivation(s, activation_id, true));
     TUTTI_RETURN_IF_ERROR(authorize(a));
     TUTTI_ASSIGN_OR_RETURN(UtmTaxonomyRecord before, LoadTaxonomy(s, activation_id));
-    if (expected_version && *expected_version != before.version) {
-      return Conflict("the UTM taxonomy was changed by someone else (version " +
-                          std::to_string(before.version) + ", you sent " +
-                          std::to_string(*expected_version) + "); reload and retry",
-                      "version");
-    }
+    TUTTI_RETURN_IF_ERROR(
+        detail::CheckExpectedVersion(expected_version, before.version, "the UTM taxonomy was"));
     out = UtmTaxonomyRecord{activation_id, document, before.version + 1, actor.id, Now()};
     TUTTI_RETURN_IF_ERROR(s.Execute("INSERT INTO utm_taxonomies (activation_id, version, "
                                     "document, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)",
@@ -304,12 +300,8 @@ Result<PostContentRecord> Store::AddPostContent(const std::string& activation_id
     }
     TUTTI_ASSIGN_OR_RETURN(PostContentDraft draft, compose(a, context));
     const int64_t latest = context.latest ? context.latest->version : 0;
-    if (expected_version && *expected_version != latest) {
-      return Conflict("the post's content was changed by someone else (version " +
-                          std::to_string(latest) + ", you sent " +
-                          std::to_string(*expected_version) + "); reload and retry",
-                      "version");
-    }
+    TUTTI_RETURN_IF_ERROR(
+        detail::CheckExpectedVersion(expected_version, latest, "the post's content was"));
     out = PostContentRecord{activation_id,
                             post_id,
                             latest + 1,
