@@ -27,6 +27,8 @@ import type {
   VariantAction,
   CalendarFeed,
   ContentCalendar,
+  CrisisTemplate,
+  IncidentRoster,
   CreatedFeed,
   FeedContract,
   ItemList,
@@ -306,5 +308,17 @@ export const api = {
   },
   liftFreeze(id: string, freezeId: string, reason: string): Promise<Freeze> {
     return request('POST', `/activations/${enc(id)}/freezes/${enc(freezeId)}/lift`, { body: { reason } });
+  },
+
+  // ---- crisis response ----
+  listCrisisTemplates(id: string, signal?: AbortSignal): Promise<ItemList<CrisisTemplate>> {
+    return request('GET', `/activations/${enc(id)}/crisis-templates`, { signal });
+  },
+  /** Pre-approves `version`, which must be the latest (409 otherwise: approve what you read). */
+  approveCrisisTemplate(id: string, templateId: string, version: number): Promise<CrisisTemplate> {
+    return request('POST', `/activations/${enc(id)}/crisis-templates/${enc(templateId)}/approve`, { body: { version } });
+  },
+  getIncidentRoster(id: string, signal?: AbortSignal): Promise<IncidentRoster> {
+    return request('GET', `/activations/${enc(id)}/incident-roster`, { signal });
   },
 };

@@ -10,6 +10,7 @@ import { ActivationApprovalsPage } from './pages/ActivationApprovalsPage.tsx';
 import { ApprovalsInboxPage } from './pages/ApprovalsInboxPage.tsx';
 import { AssetsPage } from './pages/AssetsPage.tsx';
 import { GatesPage } from './pages/GatesPage.tsx';
+import { CrisisPage } from './pages/CrisisPage.tsx';
 import { MeasurementPage } from './pages/MeasurementPage.tsx';
 import { SchedulePage } from './pages/SchedulePage.tsx';
 import { LoginPage } from './pages/LoginPage.tsx';
@@ -91,6 +92,7 @@ export function App() {
       {route.name === 'assets' && <AssetsPage key={route.id} user={user} route={route} />}
       {route.name === 'approvals' && <ActivationApprovalsPage key={route.id} user={user} id={route.id} />}
       {route.name === 'gates' && <GatesPage key={route.id} user={user} id={route.id} />}
+      {route.name === 'crisis' && <CrisisPage key={route.id} user={user} id={route.id} />}
       {route.name === 'inbox' && <ApprovalsInboxPage user={user} />}
       {route.name === 'not_found' && <NotFound path={route.path} />}
     </Layout>

@@ -48,6 +48,7 @@ describe('parseRoute', () => {
       { name: 'assets', id: 'act_9', tag: '', platform: '', locale: '' },
       { name: 'assets', id: 'act 9', tag: 'hero', platform: 'instagram_feed', locale: 'en-gb' },
       { name: 'gates', id: 'act_9' },
+      { name: 'crisis', id: 'act 9/ü' },
       { name: 'approvals', id: 'act_9' },
       { name: 'inbox' },
       { name: 'login', next: '/activations/act_9/audit' },
@@ -83,6 +84,8 @@ describe('parseRoute', () => {
     expect(parseRoute('#/activations/act_1/assets?tag=hero&locale=ja-jp')).toEqual({ name: 'assets', id: 'act_1', tag: 'hero', platform: '', locale: 'ja-jp' });
     expect(routeHref({ name: 'assets', id: 'a', tag: '', platform: 'x', locale: '' })).toBe('#/activations/a/assets?platform=x');
     expect(parseRoute('#/activations/act_1/gates')).toEqual({ name: 'gates', id: 'act_1' });
+    expect(parseRoute('#/activations/act_1/crisis')).toEqual({ name: 'crisis', id: 'act_1' });
+    expect(parseRoute('#/activations/act_1/crisis/x')).toEqual({ name: 'not_found', path: '/activations/act_1/crisis/x' });
     expect(parseRoute('#/approvals')).toEqual({ name: 'inbox' });
     expect(parseRoute('#/approvals/x')).toEqual({ name: 'not_found', path: '/approvals/x' });
   });

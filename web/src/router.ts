@@ -9,6 +9,7 @@
 //   #/activations/:id/measurement  data feeds and attribution (?by=partner&models=first,last&show=revenue)
 //   #/activations/:id/assets     asset library (?tag=hero&platform=instagram_feed&locale=en-gb)
 //   #/activations/:id/gates      phase gate board
+//   #/activations/:id/crisis     crisis-response templates and the incident roster
 //   #/activations/:id/approvals  the activation's approval requests
 //   #/approvals                  the signed-in user's approvals inbox
 
@@ -27,6 +28,7 @@ export type Route =
   | { name: 'measurement'; id: string; settings: AttributionSettings }
   | { name: 'assets'; id: string; tag: string; platform: string; locale: string }
   | { name: 'gates'; id: string }
+  | { name: 'crisis'; id: string }
   | { name: 'approvals'; id: string }
   | { name: 'inbox' }
   | { name: 'not_found'; path: string };
@@ -59,6 +61,7 @@ export function parseRoute(hash: string): Route {
       return { name: 'assets', id: seg[1]!, tag: sp.get('tag') ?? '', platform: sp.get('platform') ?? '', locale: sp.get('locale') ?? '' };
     }
     if (seg.length === 3 && seg[2] === 'gates') return { name: 'gates', id: seg[1]! };
+    if (seg.length === 3 && seg[2] === 'crisis') return { name: 'crisis', id: seg[1]! };
     if (seg.length === 3 && seg[2] === 'approvals') return { name: 'approvals', id: seg[1]! };
     if (seg.length === 2) return { name: 'activation', id: seg[1]! };
     if (seg.length === 3 && seg[2] === 'audit') return { name: 'audit', id: seg[1]! };
@@ -106,6 +109,8 @@ export function routeHref(r: Route): string {
       return `#/activations/${encodeURIComponent(r.id)}/assets${query({ tag: r.tag, platform: r.platform, locale: r.locale })}`;
     case 'gates':
       return `#/activations/${encodeURIComponent(r.id)}/gates`;
+    case 'crisis':
+      return `#/activations/${encodeURIComponent(r.id)}/crisis`;
     case 'approvals':
       return `#/activations/${encodeURIComponent(r.id)}/approvals`;
     case 'inbox':

@@ -756,3 +756,42 @@ export interface PostFrozen {
   reason: string;
   since: string;
 }
+
+// ---- crisis response (archive tag) ----
+
+/** The latest version of a crisis-response template; `pre_approved` is that version's approval. */
+export interface CrisisTemplate {
+  id: string;
+  activation_id?: string;
+  version: number;
+  title: string;
+  situation: string;
+  body: string;
+  channels: string[];
+  pre_approved: boolean;
+  approved_by: string | null;
+  approved_at: string | null;
+  /** An earlier version may keep its approval after a revision voided the latest's. */
+  last_approved_version: number | null;
+  created_by: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface IncidentRosterEntry {
+  duty: string;
+  user_id: string;
+  backup_user_id: string | null;
+  phone: string | null;
+  /** Who is called first: lower first. */
+  order: number;
+}
+
+export interface IncidentRoster {
+  activation_id: string;
+  entries: IncidentRosterEntry[];
+  /** 0 while none was stored. */
+  version: number;
+  updated_by: string | null;
+  updated_at: string | null;
+}

@@ -85,7 +85,7 @@ export function Layout({
   );
 }
 
-export type ActivationTab = 'brief' | 'plan' | 'calendar' | 'assets' | 'approvals' | 'gates' | 'measurement' | 'audit';
+export type ActivationTab = 'brief' | 'plan' | 'calendar' | 'assets' | 'approvals' | 'gates' | 'crisis' | 'measurement' | 'audit';
 
 /** Each activation tab's label, as the tabs and the breadcrumbs show it. */
 export const ACTIVATION_TAB_LABELS: Record<ActivationTab, string> = {
@@ -95,11 +95,12 @@ export const ACTIVATION_TAB_LABELS: Record<ActivationTab, string> = {
   assets: 'Assets',
   approvals: 'Approvals',
   gates: 'Gates',
+  crisis: 'Crisis',
   measurement: 'Measurement',
   audit: 'Audit trail',
 };
 
-/** Tabs of one activation (brief, plan, content calendar, assets, approvals, gates, measurement, audit trail; dashboards come later). */
+/** Tabs of one activation (brief, plan, content calendar, assets, approvals, gates, crisis, measurement, audit trail; dashboards come later). */
 export function ActivationTabs({ id, current }: { id: string; current: ActivationTab }) {
   const base = `#/activations/${encodeURIComponent(id)}`;
   const tabs: { key: ActivationTab; label: string; href: string }[] = [
@@ -109,6 +110,7 @@ export function ActivationTabs({ id, current }: { id: string; current: Activatio
     { key: 'assets', label: ACTIVATION_TAB_LABELS.assets, href: `${base}/assets` },
     { key: 'approvals', label: ACTIVATION_TAB_LABELS.approvals, href: `${base}/approvals` },
     { key: 'gates', label: ACTIVATION_TAB_LABELS.gates, href: `${base}/gates` },
+    { key: 'crisis', label: ACTIVATION_TAB_LABELS.crisis, href: `${base}/crisis` },
     { key: 'measurement', label: ACTIVATION_TAB_LABELS.measurement, href: `${base}/measurement` },
     { key: 'audit', label: ACTIVATION_TAB_LABELS.audit, href: `${base}/audit` },
   ];
