@@ -705,13 +705,16 @@ Prepared Prepare(TestServer& server) {
   }
   // Assets go through the upload pipeline, so that their files are in the server's blob store.
   const storage::BlobStore blobs(server.data_dir() / "blobs");
+  // A variant's locale comes from the upload (`locale`), not from a template (the demo sets none).
   auto add_asset = [&](const std::string& org, const std::string& name, const std::string& master,
-                       bool share, const storage::Actor& actor) -> std::string {
+                       const std::string& locale, bool share,
+                       const storage::Actor& actor) -> std::string {
     service::AssetUpload upload;
     upload.activation_id = d.activation;
     upload.owner_org_id = org;
     upload.file_name = name;
     upload.master_asset_id = master;
+    upload.locale = locale;
     upload.share = share;
     auto prepared = service::PrepareAssetUpload(server.store(), upload);
     EXPECT_TRUE(prepared.ok()) << prepared.status().ToString();
@@ -732,36 +735,10 @@ Prepared Prepare(TestServer& server) {
     EXPECT_TRUE(asset.ok()) << asset.status().ToString();
     return asset.ok() ? asset->id : std::string();
   };
-  out.streamco_asset = add_asset(d.streamco, "streamco_draft_v1.png", "", false, sam);
-  out.host_master = add_asset(d.host_org, "hero_en-gb_v1.png", "", true, olivia);
-  // The variant's locale comes from the upload, not from a template (the demo sets none).
-  {
-    service::AssetUpload upload;
-    upload.activation_id = d.activation;
-    upload.owner_org_id = d.streamco;
-    upload.file_name = "hero_de-de_v1.png";
-    upload.master_asset_id = out.host_master;
-    upload.locale = "de-de";
-    auto prepared = service::PrepareAssetUpload(server.store(), upload);
-    EXPECT_TRUE(prepared.ok()) << prepared.status().ToString();
-    if (prepared.ok()) {
-      const std::string png = SmallPng();
-      size_t offset = 0;
-      auto variant = service::AddAsset(
-          server.store(), blobs, *prepared,
-          [&](char* buffer, size_t capacity) -> Result<size_t> {
-            size_t n = std::min(capacity, png.size() - offset);
-            png.copy(buffer, n, offset);
-            offset += n;
-            return n;
-          },
-          1 << 20, sam,
-          [](const storage::ActivationRecord&, const storage::AssetRecord*,
-             const storage::AssetRecord*) { return OkStatus(); });
-      EXPECT_TRUE(variant.ok()) << variant.status().ToString();
-      if (variant.ok()) out.streamco_variant = variant->id;
-    }
-  }
+  out.streamco_asset = add_asset(d.streamco, "streamco_draft_v1.png", "", "", false, sam);
+  out.host_master = add_asset(d.host_org, "hero_en-gb_v1.png", "", "", true, olivia);
+  out.streamco_variant =
+      add_asset(d.streamco, "hero_de-de_v1.png", out.host_master, "de-de", false, sam);
   {
     const storage::Actor felix{d.User(demo::kFelix), d.host_org};
     storage::CrisisTemplateContent recall{
