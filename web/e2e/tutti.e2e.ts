@@ -49,7 +49,7 @@ describe('host owner', () => {
     const { page } = s;
     await page.goto(BASE_URL + '/');
     await page.locator('input[name="email"]').waitFor();
-    expect(page.url()).toContain('#/login');
+    await eventually(() => page.url()).toContain('#/login');
     await page.locator('input[name="email"]').fill(USERS.owner.email);
     await page.locator('input[name="password"]').fill('definitely-not-the-password');
     await page.getByRole('button', { name: 'Log in' }).click();
@@ -219,7 +219,7 @@ describe('host owner', () => {
     ]);
     expect(resp.status()).toBe(204);
     await page.locator('input[name="email"]').waitFor();
-    expect(page.url()).toContain('#/login');
+    await eventually(() => page.url()).toContain('#/login');
     // The session is gone on the server too: protected pages send us back to log-in.
     await page.goto(url(`/activations/${encodeURIComponent(activationId)}`));
     await page.locator('input[name="email"]').waitFor();

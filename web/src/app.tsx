@@ -76,7 +76,10 @@ export function App() {
     );
   }
   if (session.state === 'anonymous' || route.name === 'login') {
-    if (session.state === 'user') return <Loading />;
+    // The redirect effect above moves the address to #/login (or away from it) after this
+    // render; the form waits for it so a bookmark or reload of the page shows the address the
+    // form is really on, and "next" is never read from a half-updated address.
+    if (session.state === 'user' || route.name !== 'login') return <Loading />;
     return <LoginPage onLoggedIn={onLoggedIn} />;
   }
 
