@@ -85,7 +85,7 @@ describe('crisis tab', () => {
     await page.goto(url(`/activations/${activationId}/gates`));
     await page.getByRole('navigation', { name: 'Activation' }).getByRole('link', { name: 'Crisis' }).click();
     await page.getByTestId('incident-roster').waitFor();
-    expect(page.url()).toContain(`#/activations/${activationId}/crisis`);
+    await eventually(() => page.url()).toContain(`#/activations/${activationId}/crisis`);
     const tabs = await page.getByRole('navigation', { name: 'Activation' }).getByRole('link').allTextContents();
     expect(tabs.indexOf('Crisis')).toBe(tabs.indexOf('Gates') + 1);
     expect(await rowTexts(page, 'incident-roster')).toEqual([

@@ -169,7 +169,7 @@ describe('asset library', () => {
     await page.getByLabel('Locale', { exact: true }).fill('ja-jp');
     await page.getByRole('button', { name: 'Search' }).click();
     await page.getByText('No asset matches this search').waitFor();
-    expect(page.url()).toContain('locale=ja-jp');
+    await eventually(() => page.url()).toContain('locale=ja-jp');
   });
 
   it('does not show StreamCo\'s draft to Nova Sports, in the page or the API', async () => {

@@ -106,7 +106,7 @@ describe('plan (Gantt)', () => {
     await page.getByRole('link', { name: 'Plan', exact: true }).click();
     const m = (await (await resp).json()) as MilestonesResponse;
     await page.getByTestId('gantt').waitFor();
-    expect(page.url()).toContain(schedulePath());
+    await eventually(() => page.url()).toContain(schedulePath());
     const schedule = m.schedule!;
     expect(schedule, 'the demo plan computes').toBeTruthy();
 
@@ -355,7 +355,7 @@ describe('content calendar', () => {
     expect(await dayOf()).toBe(dayKey(at, jp));
     const topJp = (await chip.boundingBox())!.y - (await chip.locator('xpath=ancestor::*[@data-testid="week-day"]').boundingBox())!.y;
     expect(topJp).not.toBe(topUs); // another hour row
-    expect(page.url()).toContain('zone=JP');
+    await eventually(() => page.url()).toContain('zone=JP');
     expect(await text(page.getByTestId('zone-caption'))).toContain(jp);
     await screenshot(page, 'c2-04-calendar-week-jp');
 

@@ -215,7 +215,7 @@ describe('measurement', () => {
     await page.getByRole('link', { name: 'Measurement', exact: true }).click();
     const row = page.locator(`[data-testid="feed-row"][data-feed="${FEED}"]`);
     await row.waitFor();
-    expect(page.url()).toContain(measurementPath());
+    await eventually(() => page.url()).toContain(measurementPath());
     expect(await row.getAttribute('data-state')).toBe('on_time');
     expect(await text(row.getByTestId('feed-status'))).toBe('On time');
     const rowText = await text(row);
@@ -325,7 +325,7 @@ describe('measurement', () => {
     await row.waitFor();
     const expected = shownRow(baselinePartner, 'StreamCo').revenue + 150;
     // The revenue view chosen before stays (it is in the URL too).
-    expect(page.url()).toContain('show=revenue');
+    await eventually(() => page.url()).toContain('show=revenue');
     await eventually(() => text(cell(page, 'StreamCo', 'last'))).toBe(formatAmount(expected, CURRENCY));
     expect(await page.getByTestId('bar').count()).toBe(shownCells(body));
     expect(await page.locator('[data-testid="bar-group"][data-key="StreamCo"] .chart-key').textContent()).toContain('StreamCo');
@@ -432,7 +432,7 @@ describe('measurement', () => {
     // ROAS of StreamCo's own row.
     await page.getByRole('button', { name: 'ROAS', exact: true }).click();
     await eventually(() => text(cell(page, 'StreamCo', 'last'))).toBe(formatRoas(streamco.roas!));
-    expect(page.url()).toContain('show=roas');
+    await eventually(() => page.url()).toContain('show=roas');
     await screenshot(page, 'c5-07-streamco-spend-cpa-roas');
 
     // Solo vs co-branded: both groups' credit; their spend mixes partners that do not share it.

@@ -89,7 +89,7 @@ describe('host owner', () => {
     expect(nova?.contribution?.amount_micros, "the host sees Nova Sports' contribution").toBeGreaterThan(0);
     novaPrivate.notes = nova!.notes!;
     novaPrivate.amountMicros = String(nova!.contribution!.amount_micros);
-    expect(page.url()).toContain(`#/activations/${encodeURIComponent(activationId)}`);
+    await eventually(() => page.url()).toContain(`#/activations/${encodeURIComponent(activationId)}`);
     expect(await text(page.getByTestId('activation-name'))).toBe(DEMO_ACTIVATION);
     expect(await text(page.getByTestId('objective'))).toBe('Lead generation');
 
@@ -174,7 +174,7 @@ describe('host owner', () => {
     const { page } = s;
     await page.getByRole('link', { name: 'Audit trail' }).click();
     await page.getByTestId('audit-table').waitFor();
-    expect(page.url()).toContain(`#/activations/${encodeURIComponent(activationId)}/audit`);
+    await eventually(() => page.url()).toContain(`#/activations/${encodeURIComponent(activationId)}/audit`);
     const badge = page.getByTestId('chain-badge');
     expect(await badge.getAttribute('data-ok')).toBe('true');
     expect(await text(badge)).toMatch(/^✓ ?Chain verified \d+ entr(y|ies) · head [0-9a-f]{12}…?$/);
