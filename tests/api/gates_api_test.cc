@@ -351,6 +351,49 @@ TEST_F(GatesApi, ChecklistTicksAndSignOffsCountTowardsTheGate) {
   EXPECT_EQ(board["phases"][3]["sign_offs"].size(), 2u);
 }
 
+TEST_F(GatesApi, TheBoardSaysWhatTheCallerMayDoAndTheRoutesAgree) {
+  struct Expected {
+    const char* who;
+    bool edit_criteria, tick_checklist, sign_off, decide, override_criteria;
+  };
+  const Expected people[] = {
+      {demo::kOlivia, true, true, true, true, true},
+      {demo::kFelix, true, true, true, true, true},
+      {demo::kWanda, false, true, true, false, false},
+      {demo::kVictor, false, false, false, false, false},
+      {demo::kSam, false, false, true, false, false},
+      {demo::kSofia, false, false, true, false, false},
+  };
+  for (const Expected& e : people) {
+    SCOPED_TRACE(e.who);
+    const Json may = Board(e.who)["caller_may"];
+    EXPECT_EQ(may["edit_criteria"], e.edit_criteria);
+    EXPECT_EQ(may["tick_checklist"], e.tick_checklist);
+    EXPECT_EQ(may["sign_off"], e.sign_off);
+    EXPECT_EQ(may["decide"], e.decide);
+    EXPECT_EQ(may["override"], e.override_criteria);
+
+    // The routes answer 403 exactly where the board says no. A blank reason is refused (422)
+    // after the permission check, so no decision is recorded either way.
+    const Reply tick = http().Put(GatesPath("/pilot/checklist/tracking_qa"), token(e.who),
+                                  Json{{"checked", false}});
+    EXPECT_EQ(tick.status == 403, !e.tick_checklist) << tick;
+    const Reply decide = Decide(e.who, Json{{"verdict", "no_go"}, {"reason", ""}});
+    EXPECT_EQ(decide.status, e.decide ? 422 : 403) << decide;
+    const Reply sign_off = http().Post(GatesPath("/pilot/sign-offs"), token(e.who), Json::object());
+    EXPECT_EQ(sign_off.status == 403, !e.sign_off) << sign_off;
+  }
+
+  Reply key = http().Post(
+      "/api/v1/orgs/" + demo().streamco + "/api-keys", token(demo::kSam),
+      Json{{"name", "dashboards"}, {"scopes", {"activations:read", "activations:write"}}});
+  ASSERT_EQ(key.status, 201) << key;
+  const Reply board = http().Get(GatesPath(), key.json["token"].get<std::string>());
+  ASSERT_EQ(board.status, 200) << board;
+  EXPECT_EQ(board.json["caller_may"]["sign_off"], false) << "a key has no one to stand behind it";
+  EXPECT_EQ(board.json["caller_may"]["decide"], false);
+}
+
 TEST_F(GatesApi, CriteriaAreValidatedAndGuardedAgainstStaleVersions) {
   const int64_t entries = server_.AuditCount();
   // 1.5 % typed as a number: a CTR above 1 can only be a percent.

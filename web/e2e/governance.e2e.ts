@@ -332,13 +332,24 @@ describe('gate board', () => {
     for (const who of [USERS.viewer, USERS.streamco]) {
       const s = await session();
       await logIn(s.page, who.email, who.password);
+      // Opening the board only reads: what the caller may do comes with it (caller_may), so
+      // nothing is sent that could write, and nothing is refused into the console.
+      const sent: string[] = [];
+      const consoleErrors: string[] = [];
+      s.page.on('request', (r) => {
+        if (r.method() !== 'GET') sent.push(`${r.method()} ${r.url()}`);
+      });
+      s.page.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(m.text());
+      });
       await s.page.goto(url(`/activations/${activationId}/gates`));
       const box = s.page.getByTestId('gate-pilot').locator('[data-item="tracking_qa"]').getByRole('checkbox');
       await box.waitFor();
-      // The probe answers 403: the box stays disabled and the form never appears.
       await s.page.waitForLoadState('networkidle');
       expect(await box.isDisabled()).toBe(true);
       expect(await s.page.getByTestId('gate-decision').count()).toBe(0);
+      expect(sent).toEqual([]);
+      expect(consoleErrors).toEqual([]);
       if (who === USERS.viewer) await shot(s, 'gates-viewer');
     }
   });

@@ -724,6 +724,16 @@ export interface GateBoard {
   completed: boolean;
   phases: GatePhaseStatus[];
   decisions: GateDecision[];
+  caller_may: GateCallerMay;
+}
+
+/** What the signed-in caller may do on a gate board, by the rules the API applies to each write. */
+export interface GateCallerMay {
+  edit_criteria: boolean;
+  tick_checklist: boolean;
+  sign_off: boolean;
+  decide: boolean;
+  override: boolean;
 }
 
 export interface GateDecisionInput {

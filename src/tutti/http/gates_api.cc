@@ -93,6 +93,22 @@ Json CriteriaJson(const storage::GateCriteriaRecord& c) {
               {"updated_at", c.updated_at}};
 }
 
+// What the caller may do on the board, by the same rules the mutating routes apply, so that a
+// client shows only the controls that will work (and never has to try a write to find out).
+// A closed phase still refuses each of these with 409; that is read from each phase's state.
+Json CallerMayJson(const governance::Principal& caller,
+                   const storage::ActivationRecord& activation) {
+  const governance::ActivationAccess access = activation.Access();
+  const bool decide = governance::CanDecideGate(caller, access);
+  const governance::Actor actor =
+      service::GateActor(caller.user_id, caller.org_id, caller.role, activation);
+  return Json{{"edit_criteria", governance::CanEditGateCriteria(caller, access)},
+              {"tick_checklist", governance::CanTickGateChecklist(caller, access)},
+              {"sign_off", governance::CanSignOffGate(caller, access)},
+              {"decide", decide},
+              {"override", decide && governance::CanOverrideGate(actor)}};
+}
+
 Json BoardJson(const service::GateBoard& board, const governance::Principal& caller,
                const storage::ActivationRecord& activation) {
   const governance::ActivationAccess access = activation.Access();
@@ -141,7 +157,8 @@ Json BoardJson(const service::GateBoard& board, const governance::Principal& cal
               {"phase_since", Nullable(board.record.phase_since)},
               {"completed", board.lifecycle.completed},
               {"phases", std::move(phases)},
-              {"decisions", std::move(decisions)}};
+              {"decisions", std::move(decisions)},
+              {"caller_may", CallerMayJson(caller, activation)}};
 }
 
 Result<service::GateDecisionInput> ParseDecision(const Json& body) {

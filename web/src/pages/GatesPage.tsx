@@ -1,12 +1,10 @@
 // The gate board of an activation: the five phases (ideation → proof of concept → pilot → full
 // deployment → retrospective) side by side with the current one highlighted; each gate's
-// criteria with pass/fail and what was measured against what is needed, its checklist (ticked
-// by those the API lets tick), its sign-offs, and the go/no-go form. Which controls appear is
-// asked of the API, never guessed from roles: re-setting a checklist item to the state it has
-// changes nothing and answers 403 to those who may not tick, and a go/no-go with a blank reason
-// answers 403 to those who may not decide (422 to those who may) before anything is recorded.
+// criteria with pass/fail and what was measured against what is needed, its checklist, its
+// sign-offs, and the go/no-go form. Which controls appear is what the board's `caller_may`
+// says, the same rules the API applies to each write, never guessed from roles here.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useState } from 'preact/hooks';
 import { api } from '../api.ts';
 import { ApiError } from '../errors.ts';
 import { criteriaToOverride, criterionText, decisionBody, decisionProblems, OUTCOME_LABELS, PHASE_LABELS, type DecisionDraft } from '../gates.ts';
@@ -14,44 +12,12 @@ import { useNames } from '../components/people.ts';
 import type { NameOf } from '../components/ApprovalParts.tsx';
 import { Badge, EmptyState, ErrorBanner, FieldError, Loading, Notice, useAsync, useDocumentTitle } from '../components/ui.tsx';
 import { formatDateTime, humanize } from '../format.ts';
-import type { Activation, GateBoard, GateCriterionResult, GatePhase, GatePhaseStatus, User } from '../types.ts';
+import type { Activation, GateBoard, GateCallerMay, GateCriterionResult, GatePhase, GatePhaseStatus, User } from '../types.ts';
 import { ActivationSubpageHead, ActivationUnavailable } from './ActivationPage.tsx';
-
-interface Rights {
-  tick: boolean;
-  decide: boolean;
-}
 
 interface Loaded {
   activation: Activation;
   board: { ok: true; value: GateBoard } | { ok: false; error: unknown };
-}
-
-/** Asks the API what the caller may do on this board without changing anything. */
-async function probeRights(id: string, board: GateBoard): Promise<Rights> {
-  const rights: Rights = { tick: false, decide: false };
-  const open = board.phases.filter((p) => p.state !== 'passed');
-  const withItem = open.find((p) => (p.criteria?.checklist ?? []).length > 0);
-  if (withItem) {
-    const item = withItem.criteria!.checklist![0]!;
-    const mark = withItem.checklist.find((m) => m.item_id === item.id);
-    try {
-      await api.markChecklistItem(id, withItem.phase, item.id, mark?.checked ?? false);
-      rights.tick = true;
-    } catch {
-      rights.tick = false;
-    }
-  }
-  if (!board.completed) {
-    try {
-      await api.decideGate(id, board.current_phase, { verdict: 'no_go', reason: '' });
-      // A blank reason is refused, so this never records anything; reaching here is a server bug.
-      rights.decide = true;
-    } catch (e) {
-      rights.decide = e instanceof ApiError && e.status === 422;
-    }
-  }
-  return rights;
 }
 
 export function GatesPage({ user, id }: { user: User; id: string }) {
@@ -69,19 +35,8 @@ export function GatesPage({ user, id }: { user: User; id: string }) {
     },
     [id],
   );
-  const [rights, setRights] = useState<Rights | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const nameOf = useNames(id, user);
-  const board = data.state === 'ok' && data.data.board.ok ? data.data.board.value : null;
-
-  useEffect(() => {
-    if (!board || rights) return;
-    let live = true;
-    probeRights(id, board).then((r) => live && setRights(r));
-    return () => {
-      live = false;
-    };
-  }, [board, rights, id]);
 
   useDocumentTitle(data.state === 'ok' ? `Gates · ${data.data.activation.name}` : 'Gates');
   if (data.state === 'loading') return <Loading />;
@@ -97,32 +52,33 @@ export function GatesPage({ user, id }: { user: User; id: string }) {
     }
   };
 
+  const board = data.data.board;
   return (
     <div class="page">
       <ActivationSubpageHead a={a} current="gates" />
       {notice && <Notice kind="success">{notice}</Notice>}
-      {!data.data.board.ok ? (
-        <ErrorBanner error={data.data.board.error} title="The gate board could not be loaded." />
+      {!board.ok ? (
+        <ErrorBanner error={board.error} title="The gate board could not be loaded." />
       ) : (
         <>
-          <PhaseSteps board={data.data.board.value} />
+          <PhaseSteps board={board.value} />
           <div class="gate-board" data-testid="gate-board">
-            {data.data.board.value.phases.map((p) => (
-              <PhaseColumn key={p.phase} activationId={id} phase={p} rights={rights} nameOf={nameOf} onChanged={refresh} />
+            {board.value.phases.map((p) => (
+              <PhaseColumn key={p.phase} activationId={id} phase={p} may={board.value.caller_may} nameOf={nameOf} onChanged={refresh} />
             ))}
           </div>
-          {rights?.decide && !data.data.board.value.completed && (
+          {board.value.caller_may.decide && !board.value.completed && (
             <DecisionCard
               activationId={id}
-              phase={data.data.board.value.phases.find((p) => p.state === 'current')!}
+              phase={board.value.phases.find((p) => p.state === 'current')!}
+              mayOverride={board.value.caller_may.override}
               onDecided={(text) => {
                 setNotice(text);
-                setRights(null);
                 void refresh();
               }}
             />
           )}
-          <DecisionLog board={data.data.board.value} nameOf={nameOf} />
+          <DecisionLog board={board.value} nameOf={nameOf} />
         </>
       )}
     </div>
@@ -153,13 +109,13 @@ function OutcomeBadge({ outcome }: { outcome: GateCriterionResult['outcome'] }) 
 function PhaseColumn({
   activationId,
   phase: p,
-  rights,
+  may,
   nameOf,
   onChanged,
 }: {
   activationId: string;
   phase: GatePhaseStatus;
-  rights: Rights | null;
+  may: GateCallerMay;
   nameOf: NameOf;
   onChanged: () => Promise<void>;
 }) {
@@ -222,7 +178,7 @@ function PhaseColumn({
           {checklist.map((item) => {
             const m = marks.get(item.id);
             const checked = pending[item.id] ?? m?.checked ?? false;
-            const editable = !!rights?.tick && !closed;
+            const editable = may.tick_checklist && !closed;
             return (
               <div key={item.id} class="check-row" data-testid="checklist-item" data-item={item.id}>
                 <label class="check">
@@ -249,12 +205,24 @@ function PhaseColumn({
           {error}
         </div>
       )}
-      <SignOffs activationId={activationId} phase={p} nameOf={nameOf} onChanged={onChanged} />
+      <SignOffs activationId={activationId} phase={p} maySignOff={may.sign_off} nameOf={nameOf} onChanged={onChanged} />
     </section>
   );
 }
 
-function SignOffs({ activationId, phase: p, nameOf, onChanged }: { activationId: string; phase: GatePhaseStatus; nameOf: NameOf; onChanged: () => Promise<void> }) {
+function SignOffs({
+  activationId,
+  phase: p,
+  maySignOff,
+  nameOf,
+  onChanged,
+}: {
+  activationId: string;
+  phase: GatePhaseStatus;
+  maySignOff: boolean;
+  nameOf: NameOf;
+  onChanged: () => Promise<void>;
+}) {
   const [open, setOpen] = useState(false);
   const [comment, setComment] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -291,7 +259,7 @@ function SignOffs({ activationId, phase: p, nameOf, onChanged }: { activationId:
           ))}
         </ul>
       )}
-      {p.state !== 'passed' && needsSignOff && !open && (
+      {maySignOff && p.state !== 'passed' && needsSignOff && !open && (
         <button type="button" class="btn btn-small btn-ghost" onClick={() => setOpen(true)}>
           Sign off…
         </button>
@@ -321,7 +289,17 @@ function SignOffs({ activationId, phase: p, nameOf, onChanged }: { activationId:
   );
 }
 
-function DecisionCard({ activationId, phase: p, onDecided }: { activationId: string; phase: GatePhaseStatus; onDecided: (text: string) => void }) {
+function DecisionCard({
+  activationId,
+  phase: p,
+  mayOverride,
+  onDecided,
+}: {
+  activationId: string;
+  phase: GatePhaseStatus;
+  mayOverride: boolean;
+  onDecided: (text: string) => void;
+}) {
   const [draft, setDraft] = useState<DecisionDraft>({ verdict: '', reason: '', overrides: {} });
   const [tried, setTried] = useState(false);
   const [serverErrors, setServerErrors] = useState<Record<string, string>>({});
@@ -388,7 +366,13 @@ function DecisionCard({ activationId, phase: p, onDecided }: { activationId: str
           />
           <FieldError field="reason" message={shown.reason} />
         </div>
-        {draft.verdict === 'go' && notPassing.length > 0 && (
+        {draft.verdict === 'go' && notPassing.length > 0 && !mayOverride && (
+          <p class="hint" data-testid="override-not-allowed">
+            {notPassing.length === 1 ? 'One criterion is' : `${notPassing.length} criteria are`} not passing; only the host's owners and facilitators
+            may override them, so a go has to wait until they pass.
+          </p>
+        )}
+        {draft.verdict === 'go' && notPassing.length > 0 && mayOverride && (
           <fieldset class="fieldset">
             <legend>Criteria not passing</legend>
             <p class="hint">A go past these needs each overridden with its own reason (the host's owners and facilitators only).</p>
