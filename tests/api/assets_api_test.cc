@@ -325,6 +325,26 @@ TEST_F(AssetsApi, OnlyTheHostsOwnersAndFacilitatorsSetTheSettings) {
   EXPECT_GE(got.json["placements"].size(), 8u) << "the built-in placements";
 }
 
+TEST_F(AssetsApi, AFileOfManyPiecesDownloadsWholeWithItsLengthAndDigest) {
+  ConfigureSettings();
+  // About 1 MiB of noise: several of the pieces a download is streamed in.
+  const std::string bytes = ms::Png(600, 600, {.noise = true});
+  ASSERT_GT(bytes.size(), size_t{1} << 20);
+  Reply r = Upload(demo::kSam,
+                   "name=acme_streamco_anything_en-gb_20260601_v1.png&platform=anything", bytes);
+  ASSERT_EQ(r.status, 201) << r;
+  const std::string id = r.json["id"];
+  Reply content = server_.client().Get(Base() + "/assets/" + id + "/versions/1/content",
+                                       server_.Token(demo::kSam));
+  ASSERT_EQ(content.status, 200);
+  EXPECT_EQ(content.Header("Content-Length"), std::to_string(bytes.size()));
+  EXPECT_EQ(content.body.size(), bytes.size());
+  EXPECT_TRUE(content.body == bytes) << "the download differs from the upload";
+  EXPECT_EQ(content.Header("ETag"), "\"" + HexEncode(Sha256(bytes)) + "\"");
+  EXPECT_EQ(content.Header("Content-Disposition"),
+            "attachment; filename=\"acme_streamco_anything_en-gb_20260601_v1.png\"");
+}
+
 TEST(AssetsApiLimits, RefusesAnUploadOverTheSizeLimitWith413) {
   TestServerOptions options;
   options.max_asset_bytes = 1000;

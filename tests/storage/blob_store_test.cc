@@ -133,5 +133,38 @@ TEST_F(BlobStoreTest, OpeningAnUnknownOrMalformedDigestIsNotFound) {
   EXPECT_EQ(blobs.Open(std::string(64, 'G')).status().code(), StatusCode::kNotFound);
 }
 
+TEST_F(BlobStoreTest, AReaderReadsAnyPieceAndKeepsReadingAfterTheFileIsRemoved) {
+  BlobStore store(dir_);
+  const std::string text = "0123456789abcdefghij";
+  Result<StagedBlob> staged = store.Stage(From(text), 100);
+  ASSERT_TRUE(staged.ok()) << staged.status().ToString();
+  const std::string digest = staged->sha256_hex();
+  ASSERT_TRUE(store.Commit(*staged).ok());
+
+  Result<BlobReader> reader = store.OpenReader(digest);
+  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+  EXPECT_EQ(reader->size(), text.size());
+  // A retention sweep may remove the file while a download is under way.
+  std::filesystem::remove(store.PathOf(digest));
+
+  std::string out;
+  char buffer[7];
+  for (uint64_t offset = 0;;) {
+    Result<size_t> n = reader->ReadAt(offset, buffer, sizeof buffer);
+    ASSERT_TRUE(n.ok()) << n.status().ToString();
+    if (*n == 0) break;
+    out.append(buffer, *n);
+    offset += *n;
+  }
+  EXPECT_EQ(out, text);
+  Result<size_t> middle = reader->ReadAt(15, buffer, 3);
+  ASSERT_TRUE(middle.ok());
+  EXPECT_EQ(std::string(buffer, *middle), "fgh");
+  EXPECT_EQ(*reader->ReadAt(text.size() + 5, buffer, sizeof buffer), 0u) << "past the end";
+
+  EXPECT_EQ(store.OpenReader(digest).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(store.OpenReader("../etc/passwd").status().code(), StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace tutti::storage

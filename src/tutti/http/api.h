@@ -51,11 +51,23 @@ struct ApiRequest {
   std::string PathParam(const std::string& name) const { return path_params.at(name); }
 };
 
+// A response body sent in pieces as the client takes them, for files too large to hold in
+// memory (asset downloads): the server asks for at most one buffer's worth at a time.
+struct StreamedBody {
+  uint64_t size = 0;
+  // Copies up to `capacity` bytes from `offset` into `buffer` and returns how many; more than 0
+  // until `size` is reached. An error or a short read ends the response (the connection closes,
+  // so the client sees a truncated body rather than a wrong one).
+  std::function<Result<size_t>(uint64_t offset, char* buffer, size_t capacity)> read;
+};
+
 struct ApiResponse {
   int status = 200;
   Json body;  // null: no body (204)
   // A body in another format (an iCalendar feed) is sent as is, with this type, instead of body.
   std::optional<std::string> raw_body;
+  // Or a body in another format streamed from elsewhere (content_type applies too).
+  std::optional<StreamedBody> streamed_body;
   std::string content_type;
   std::vector<std::pair<std::string, std::string>> headers;
 };

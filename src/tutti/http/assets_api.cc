@@ -4,6 +4,7 @@
 // the bytes of a version; variant state transitions (assets/variants.h); the activation's naming
 // template, brand and platform specs. Visibility is governance::CanViewAsset: the host sees
 // every asset, a partner its own and the shared ones; anything else is 404.
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -338,15 +339,19 @@ std::vector<Route> AssetRoutes(storage::Store& store, const AssetLibraryConfig& 
         }
         const storage::AssetVersionRecord* v = asset->FindVersion(number);
         if (v == nullptr) return NotVisible("version " + text + " of asset " + id);
-        Result<storage::MappedBlob> file = blobs->Open(v->sha256);
+        Result<storage::BlobReader> file = blobs->OpenReader(v->sha256);
         if (!file.ok()) {
           return Internal("the file of asset " + id + " version " + text + " (" + v->sha256 +
                           ") is missing from the blob store: " + file.status().message());
         }
         ApiResponse out;
         out.status = 200;
-        auto bytes = file->bytes();
-        out.raw_body = std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+        // Streamed from disk: a 2 GiB video costs the server one buffer, not two copies of it.
+        auto reader = std::make_shared<storage::BlobReader>(std::move(*file));
+        out.streamed_body =
+            StreamedBody{reader->size(), [reader](uint64_t offset, char* buffer, size_t capacity) {
+                           return reader->ReadAt(offset, buffer, capacity);
+                         }};
         out.content_type = v->media.value("mime_type", "application/octet-stream");
         out.headers.emplace_back("Content-Disposition",
                                  "attachment; filename=\"" + SafeFileName(v->file_name) + "\"");

@@ -8,10 +8,12 @@
 #include <deque>
 #include <iostream>
 #include <limits>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <regex>
 #include <thread>
+#include <vector>
 
 #include "tutti/http/errors.h"
 #include "tutti/http/web_assets.h"
@@ -80,6 +82,8 @@ bool IsSafeMethod(const std::string& method) { return method == "GET" || method 
 constexpr uint64_t kMaxDrainBytes = 64 << 20;
 // Bytes the body buffer of a streamed route gathers into one piece.
 constexpr size_t kStreamPieceBytes = 64 << 10;
+// Bytes of a streamed response body (an asset download) read from disk per write to the socket.
+constexpr size_t kStreamedBodyChunkBytes = 256 << 10;
 
 std::optional<uint64_t> DeclaredLength(const httplib::Request& req) {
   if (!req.has_header("Content-Length")) return std::nullopt;
@@ -439,6 +443,16 @@ void HandleRequest(const RouteContext& c, const httplib::Request& req, httplib::
     if (out->raw_body) {
       res.status = out->status;
       res.set_content(*out->raw_body, out->content_type);
+    } else if (out->streamed_body) {
+      res.status = out->status;
+      auto buffer = std::make_shared<std::vector<char>>(kStreamedBodyChunkBytes);
+      res.set_content_provider(static_cast<size_t>(out->streamed_body->size), out->content_type,
+                               [body = std::move(*out->streamed_body), buffer](
+                                   size_t offset, size_t length, httplib::DataSink& sink) {
+                                 Result<size_t> n = body.read(offset, buffer->data(),
+                                                              std::min(length, buffer->size()));
+                                 return n.ok() && *n > 0 && sink.write(buffer->data(), *n);
+                               });
     } else {
       WriteJson(res, out->status, out->body);
     }

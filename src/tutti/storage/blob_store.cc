@@ -105,6 +105,32 @@ Result<MappedBlob> MappedBlob::Map(const std::filesystem::path& path) {
   return out;
 }
 
+BlobReader::~BlobReader() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+BlobReader::BlobReader(BlobReader&& other) noexcept
+    : fd_(std::exchange(other.fd_, -1)), size_(std::exchange(other.size_, 0)) {}
+
+BlobReader& BlobReader::operator=(BlobReader&& other) noexcept {
+  if (this != &other) {
+    BlobReader dropped(std::move(*this));
+    fd_ = std::exchange(other.fd_, -1);
+    size_ = std::exchange(other.size_, 0);
+  }
+  return *this;
+}
+
+Result<size_t> BlobReader::ReadAt(uint64_t offset, char* buffer, size_t capacity) const {
+  if (offset >= size_ || capacity == 0) return size_t{0};
+  while (true) {
+    const ssize_t n = ::pread(fd_, buffer, capacity, static_cast<off_t>(offset));
+    if (n >= 0) return static_cast<size_t>(n);
+    if (errno != EINTR)
+      return Internal(std::string("cannot read a stored file: ") + std::strerror(errno));
+  }
+}
+
 StagedBlob::~StagedBlob() {
   if (!temp_path_.empty()) {
     std::error_code ignored;
@@ -189,6 +215,21 @@ Result<bool> BlobStore::Commit(StagedBlob& staged) const {
 Result<MappedBlob> BlobStore::Open(const std::string& sha256_hex) const {
   if (!IsDigest(sha256_hex)) return NotFound("no stored file " + sha256_hex);
   return MappedBlob::Map(PathOf(sha256_hex));
+}
+
+Result<BlobReader> BlobStore::OpenReader(const std::string& sha256_hex) const {
+  if (!IsDigest(sha256_hex)) return NotFound("no stored file " + sha256_hex);
+  const std::filesystem::path path = PathOf(sha256_hex);
+  BlobReader reader;
+  reader.fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (reader.fd_ < 0) {
+    if (errno == ENOENT) return NotFound("no stored file " + path.filename().string());
+    return IoError("cannot open", path);
+  }
+  struct stat st {};
+  if (::fstat(reader.fd_, &st) != 0) return IoError("cannot stat", path);
+  reader.size_ = static_cast<uint64_t>(st.st_size);
+  return reader;
 }
 
 bool BlobStore::Contains(const std::string& sha256_hex) const {

@@ -43,6 +43,31 @@ class MappedBlob {
   size_t size_ = 0;
 };
 
+// An open committed blob read in pieces, for sending a file larger than one wants in memory
+// (an asset download): memory stays at one buffer whatever the file's size. The descriptor is
+// held open, so the bytes stay readable even if a retention sweep removes the file meanwhile.
+// Move-only; one thread at a time.
+class BlobReader {
+ public:
+  BlobReader() = default;
+  ~BlobReader();
+  BlobReader(BlobReader&& other) noexcept;
+  BlobReader& operator=(BlobReader&& other) noexcept;
+  BlobReader(const BlobReader&) = delete;
+  BlobReader& operator=(const BlobReader&) = delete;
+
+  // The file's size when opened.
+  uint64_t size() const { return size_; }
+  // Copies up to `capacity` bytes from `offset` into `buffer`; returns how many, 0 at or past the
+  // end. kInternal when the disk refuses.
+  Result<size_t> ReadAt(uint64_t offset, char* buffer, size_t capacity) const;
+
+ private:
+  friend class BlobStore;
+  int fd_ = -1;
+  uint64_t size_ = 0;
+};
+
 // An upload written to the staging area, not yet under its content name. Removed on
 // destruction unless committed. Move-only.
 class StagedBlob {
@@ -86,6 +111,8 @@ class BlobStore {
   // Maps the committed blob `sha256_hex` (64 lower-case hex digits). kNotFound when absent or
   // not a well-formed digest.
   Result<MappedBlob> Open(const std::string& sha256_hex) const;
+  // Opens the committed blob `sha256_hex` for reading in pieces; errors as Open.
+  Result<BlobReader> OpenReader(const std::string& sha256_hex) const;
   bool Contains(const std::string& sha256_hex) const;
   // ROOT/ab/cdef… for a digest (no check that it exists).
   std::filesystem::path PathOf(const std::string& sha256_hex) const;
