@@ -35,7 +35,12 @@ import type {
   MilestonesResponse,
   PlanDocument,
   PostBody,
+  PostContent,
+  PostContentBody,
+  PostContentVersions,
   PostsResponse,
+  Publication,
+  UtmTaxonomyResponse,
   WhatIfResponse,
   LoginResponse,
   MeResponse,
@@ -308,6 +313,29 @@ export const api = {
   },
   liftFreeze(id: string, freezeId: string, reason: string): Promise<Freeze> {
     return request('POST', `/activations/${enc(id)}/freezes/${enc(freezeId)}/lift`, { body: { reason } });
+  },
+
+  // ---- post content, links and publications ----
+  /** The latest content version the caller may read (or `version`); 404 when there is none they may read. */
+  getPostContent(id: string, postId: string, version?: number, signal?: AbortSignal): Promise<PostContent> {
+    return request('GET', `/activations/${enc(id)}/posts/${enc(postId)}/content${q({ version })}`, { signal });
+  },
+  listPostContentVersions(id: string, postId: string, signal?: AbortSignal): Promise<PostContentVersions> {
+    return request('GET', `/activations/${enc(id)}/posts/${enc(postId)}/content/versions`, { signal });
+  },
+  /** Saves the next version; 409 `stale` when `body.version` is not the latest. */
+  putPostContent(id: string, postId: string, body: PostContentBody): Promise<PostContent> {
+    return request('PUT', `/activations/${enc(id)}/posts/${enc(postId)}/content`, { body });
+  },
+  listPublications(id: string, postId: string, signal?: AbortSignal): Promise<ItemList<Publication>> {
+    return request('GET', `/activations/${enc(id)}/posts/${enc(postId)}/publications`, { signal });
+  },
+  /** 409 `frozen` while a freeze holds the post, 409 `not_approved` unless its latest content is approved. */
+  recordPublication(id: string, postId: string, body: { live_url: string; published_at?: string }): Promise<Publication> {
+    return request('POST', `/activations/${enc(id)}/posts/${enc(postId)}/publications`, { body });
+  },
+  getUtmTaxonomy(id: string, signal?: AbortSignal): Promise<UtmTaxonomyResponse> {
+    return request('GET', `/activations/${enc(id)}/utm-taxonomy`, { signal });
   },
 
   // ---- crisis response ----

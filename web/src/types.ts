@@ -805,3 +805,141 @@ export interface IncidentRoster {
   updated_by: string | null;
   updated_at: string | null;
 }
+
+// ---- post content, links and publications (docs/publishing.md, "Posts in the product") ----
+
+export type PostFormat = 'text' | 'image' | 'video' | 'story' | 'live' | 'audio';
+export type MediaDisclosure = 'none' | 'shown' | 'repeated';
+
+/** One UTM parameter of a tagged link: as typed, as written into the URL, and whether Tutti filled it in. */
+export interface TaggedUtmValue {
+  parameter: string;
+  typed: string;
+  value: string;
+  derived: boolean;
+}
+
+export interface LinkViolation {
+  /** "" for the URL as a whole. */
+  parameter: string;
+  reason: string;
+  message: string;
+}
+
+export interface TaggedLink {
+  url: string;
+  mode: 'tagged';
+  tagged_url: string;
+  utm: TaggedUtmValue[];
+  /** The channel the medium counts under ("" when the taxonomy maps none). */
+  channel: string;
+}
+
+export interface ValidatedLink {
+  url: string;
+  mode: 'validated';
+  compliant: boolean;
+  violations: LinkViolation[];
+}
+
+export type ContentLink = TaggedLink | ValidatedLink;
+
+export interface DisclosureMarker {
+  text: string;
+  /** Code points before the marker. */
+  character: number;
+  /** 0-based line. */
+  line: number;
+  up_front: boolean;
+  buried: boolean;
+}
+
+/** The disclosure check as it stood when the version was written. */
+export interface DisclosureCheck {
+  ok: boolean;
+  markers: DisclosureMarker[];
+  field?: string;
+  reason?: string;
+  message?: string;
+}
+
+/** One immutable content version of a calendar post. */
+export interface PostContent {
+  activation_id: string;
+  post_id: string;
+  version: number;
+  org_id: string;
+  copy: string;
+  format: PostFormat;
+  paid: boolean;
+  partner: boolean;
+  platform: string;
+  platform_flag: boolean;
+  media_disclosure: MediaDisclosure;
+  asset_ids: string[];
+  links: ContentLink[];
+  disclosure: DisclosureCheck;
+  taxonomy_version: number;
+  /** This is the version the post's approvals cover. */
+  approved: boolean;
+  created_by: string;
+  created_at: string;
+}
+
+export interface PostContentVersions {
+  /** Oldest first: only the versions the caller may read. */
+  items: PostContent[];
+  approved_version: number | null;
+}
+
+export type ContentLinkInput = { url: string; utm?: Record<string, string> } | { url: string; validate_only: true };
+
+/** PUT …/posts/{post_id}/content: the next version (`version` is the latest one read, 0 for none). */
+export interface PostContentBody {
+  copy: string;
+  format: PostFormat;
+  paid: boolean;
+  partner: boolean;
+  platform_flag: boolean;
+  media_disclosure: MediaDisclosure;
+  asset_ids: string[];
+  links: ContentLinkInput[];
+  version: number;
+}
+
+export interface Publication {
+  id: string;
+  activation_id: string;
+  post_id: string;
+  org_id: string;
+  platform: string;
+  live_url: string;
+  published_at: string;
+  content_version: number;
+  approval_id: string;
+  recorded_by: string;
+  recorded_at: string;
+}
+
+export interface CampaignSegment {
+  name: string;
+  values?: string[];
+  kind?: 'date' | 'version' | 'slug' | 'number' | string;
+}
+
+export interface UtmTaxonomyDocument {
+  version: string;
+  required?: string[];
+  values?: Record<string, string[]>;
+  campaign_naming?: { separator: string; segments: CampaignSegment[] };
+  medium_channels?: Record<string, string>;
+  internal_hosts?: string[];
+}
+
+export interface UtmTaxonomyResponse {
+  /** null while none is stored (version 0). */
+  taxonomy: UtmTaxonomyDocument | null;
+  version: number;
+  updated_by?: string | null;
+  updated_at?: string | null;
+}

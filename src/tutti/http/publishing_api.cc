@@ -17,6 +17,7 @@
 #include "tutti/http/api_support.h"
 #include "tutti/publishing/disclosure.h"
 #include "tutti/publishing/utm.h"
+#include "tutti/service/post_content.h"
 
 namespace tutti::http {
 namespace {
@@ -59,16 +60,10 @@ std::vector<ApprovalRecord> PostApprovals(std::vector<ApprovalRecord> all,
 
 // ---- PUT …/content: the body ----
 
-struct LinkInput {
-  std::string url;
-  bool validate_only = false;
-  std::vector<publishing::UtmField> given;  // typed values, in the order sent
-};
-
 struct ContentInput {
   Json content;  // everything but the platform, which is the post's
   std::vector<std::string> asset_ids;
-  std::vector<LinkInput> links;
+  std::vector<service::PostLinkInput> links;
 };
 
 Result<bool> OptionalBool(const Json& body, const char* key) {
@@ -76,10 +71,10 @@ Result<bool> OptionalBool(const Json& body, const char* key) {
   return ReadBool(body[key], key);
 }
 
-Result<LinkInput> ParseLink(const Json& link, const std::string& path) {
+Result<service::PostLinkInput> ParseLink(const Json& link, const std::string& path) {
   TUTTI_RETURN_IF_ERROR(RequireObject(link, path));
   TUTTI_RETURN_IF_ERROR(RejectUnknownFields(link, {"url", "utm", "validate_only"}, path));
-  LinkInput out;
+  service::PostLinkInput out;
   if (!link.contains("url"))
     return InvalidArgument("is required", JoinPath(path, "url"), "required");
   TUTTI_ASSIGN_OR_RETURN(
@@ -141,7 +136,8 @@ Result<ContentInput> ParseContentBody(const Json& body) {
   if (body.contains("links")) {
     TUTTI_RETURN_IF_ERROR(RequireArray(body["links"], "links", kMaxLinks));
     for (size_t i = 0; i < body["links"].size(); ++i) {
-      TUTTI_ASSIGN_OR_RETURN(LinkInput link, ParseLink(body["links"][i], JoinPath("links", i)));
+      TUTTI_ASSIGN_OR_RETURN(service::PostLinkInput link,
+                             ParseLink(body["links"][i], JoinPath("links", i)));
       out.links.push_back(std::move(link));
     }
   }
@@ -152,124 +148,6 @@ Result<ContentInput> ParseContentBody(const Json& body) {
                      {"platform_flag", platform_flag},
                      {"media_disclosure", media},
                      {"asset_ids", out.asset_ids}};
-  return out;
-}
-
-// ---- tagging and validating links ----
-
-size_t Index(publishing::UtmParameter p) { return static_cast<size_t>(p); }
-
-bool Allowed(const publishing::UtmTaxonomy& t, publishing::UtmParameter p,
-             const std::string& value) {
-  const std::vector<std::string>& list = t.values[Index(p)];
-  return list.empty() || std::binary_search(list.begin(), list.end(), value);
-}
-
-std::string Lower(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
-// The values a link is tagged with: what the writer typed, then what the post implies where the
-// taxonomy allows it (source: the post's platform; medium: paid_social or social), then, for a
-// required parameter still missing, the single value of a one-entry list. Each is marked derived
-// or not, so the response shows what Tutti filled in.
-std::vector<std::pair<publishing::UtmField, bool>> LinkFields(
-    const LinkInput& link, const publishing::UtmTaxonomy& taxonomy, const std::string& platform,
-    bool paid) {
-  std::vector<std::pair<publishing::UtmField, bool>> out;
-  std::set<std::string> given;
-  for (const publishing::UtmField& f : link.given) {
-    out.emplace_back(f, false);
-    given.insert(f.parameter);
-  }
-  auto derive = [&](publishing::UtmParameter p, const std::string& value) {
-    const std::string name(publishing::UtmParameterName(p));
-    if (given.contains(name) || value.empty() || !Allowed(taxonomy, p, value)) return;
-    out.emplace_back(publishing::UtmField{name, value}, true);
-    given.insert(name);
-  };
-  derive(publishing::UtmParameter::kSource, Lower(platform));
-  derive(publishing::UtmParameter::kMedium, paid ? "paid_social" : "social");
-  for (size_t i = 0; i < publishing::kUtmParameterCount; ++i) {
-    if (taxonomy.required[i] && taxonomy.values[i].size() == 1) {
-      derive(static_cast<publishing::UtmParameter>(i), taxonomy.values[i].front());
-    }
-  }
-  return out;
-}
-
-// An engine's field ("values.utm_source", "url") as a field of the request's links[i].
-Status AtLink(const Status& status, size_t i) {
-  std::string field = status.field();
-  const std::string link = JoinPath("links", i);
-  if (field.starts_with("values.")) {
-    field = JoinPath(link, "utm") + field.substr(std::string("values").size());
-  } else {
-    field = field.empty() ? link : JoinPath(link, field);
-  }
-  return Status(status.code(), status.message(), field, status.reason());
-}
-
-Result<Json> TagOrValidate(const LinkInput& link, size_t i,
-                           const std::optional<publishing::UtmTaxonomy>& taxonomy,
-                           const std::string& platform, bool paid) {
-  Result<publishing::Url> parsed = publishing::ParseUrl(link.url);
-  if (!parsed.ok()) return AtLink(parsed.status(), i);
-  if (!taxonomy) {
-    return Status(StatusCode::kFailedPrecondition,
-                  "links are tagged and validated against the activation's UTM taxonomy, and it "
-                  "has none yet; those who edit the brief PUT it to …/utm-taxonomy",
-                  JoinPath("links", i), "no_utm_taxonomy");
-  }
-  if (link.validate_only) {
-    const std::vector<publishing::LinkViolation> violations =
-        publishing::ValidateLink(link.url, *taxonomy);
-    Json report = publishing::ViolationsToJson(violations, *taxonomy);
-    return Json{{"url", link.url},
-                {"mode", "validated"},
-                {"compliant", violations.empty()},
-                {"violations", report["violations"]}};
-  }
-  const auto fields = LinkFields(link, *taxonomy, platform, paid);
-  std::vector<publishing::UtmField> values;
-  for (const auto& [field, derived] : fields) values.push_back(field);
-  Result<publishing::TaggedLink> tagged = publishing::TagLink(link.url, *taxonomy, values);
-  if (!tagged.ok()) return AtLink(tagged.status(), i);
-  Json utm = Json::array();
-  for (const publishing::UtmValue& v : tagged->values) {
-    const std::string name(publishing::UtmParameterName(v.parameter));
-    bool derived = false;
-    for (const auto& [field, was_derived] : fields) {
-      if (field.parameter == name) derived = was_derived;
-    }
-    utm.push_back(Json{
-        {"parameter", name}, {"typed", v.original}, {"value", v.normalised}, {"derived", derived}});
-  }
-  return Json{{"url", link.url},
-              {"mode", "tagged"},
-              {"tagged_url", tagged->url},
-              {"utm", std::move(utm)},
-              {"channel", tagged->channel}};
-}
-
-Json DisclosureJson(const Json& content) {
-  Json markers = Json::array();
-  for (const publishing::DisclosureMarker& m :
-       publishing::FindDisclosureMarkers(content.value("copy", ""))) {
-    markers.push_back(Json{{"text", m.text},
-                           {"character", m.character},
-                           {"line", m.line},
-                           {"up_front", m.up_front},
-                           {"buried", m.buried}});
-  }
-  Status check = storage::CheckPostDisclosure(content);
-  Json out{{"ok", check.ok()}, {"markers", std::move(markers)}};
-  if (!check.ok()) {
-    out["field"] = check.field();
-    out["reason"] = check.reason();
-    out["message"] = check.message();
-  }
   return out;
 }
 
@@ -518,10 +396,11 @@ std::vector<Route> PublishingRoutes(storage::Store& store) {
                   const bool paid = draft.content.value("paid", false);
                   for (size_t i = 0; i < input.links.size(); ++i) {
                     TUTTI_ASSIGN_OR_RETURN(
-                        Json link, TagOrValidate(input.links[i], i, taxonomy, platform, paid));
+                        Json link, service::TagOrValidatePostLink(input.links[i], i, taxonomy,
+                                                                  platform, paid));
                     draft.links.push_back(std::move(link));
                   }
-                  draft.disclosure = DisclosureJson(draft.content);
+                  draft.disclosure = service::PostDisclosureJson(draft.content);
                   return draft;
                 }));
         return Ok(ContentJson(stored, std::nullopt), stored.version == 1 ? 201 : 200);

@@ -1,6 +1,7 @@
-// A post in a modal dialog: where and when it goes out, its findings in full, and (for those
-// who may write it) a form to move or change it, or to delete it. Also creates new posts.
-// Times are entered in the zone the calendar shows.
+// A post in a modal dialog: where and when it goes out, its findings in full, what goes out with
+// it (content versions, links, disclosure) and where it went live (publications, PostContent.tsx),
+// and (for those who may write it) a form to move or change it, or to delete it. Also creates new
+// posts. Times are entered in the zone the calendar shows.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api } from '../api.ts';
@@ -10,6 +11,7 @@ import { humanize } from '../format.ts';
 import { formatDateTimeIn, isoSeconds, parseTimeOfDay, resolveLocal, toLocalInputs } from '../tz.ts';
 import type { Finding, Post, PostsResponse } from '../types.ts';
 import { SEVERITY_LABEL, SeverityIcon } from './CalendarItems.tsx';
+import { PostContentSection, PostPublications } from './PostContent.tsx';
 import { FieldError } from './ui.tsx';
 
 interface Props {
@@ -204,6 +206,13 @@ export function PostDialog(p: Props) {
           </section>
         )}
 
+        {!p.isNew && (
+          <>
+            <PostContentSection activationId={p.activationId} post={p.post} postOrgName={partnerName} canWrite={p.canWrite} tz={p.tz} />
+            <PostPublications activationId={p.activationId} post={p.post} canWrite={p.canWrite} tz={p.tz} zoneLabel={p.zoneLabel} />
+            {p.canWrite && <h3 class="post-section-title">Where and when</h3>}
+          </>
+        )}
         {p.canWrite ? (
           <form class="post-form" onSubmit={save} noValidate data-testid="post-form">
             {formError && (
