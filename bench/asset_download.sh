@@ -9,6 +9,8 @@
 #
 # TUTTI is a release build's binary; MB defaults to 500. Needs python3, curl and sqlite3.
 set -euo pipefail
+# shellcheck source=bench/serve_lib.bash
+source "$(dirname "${BASH_SOURCE[0]}")/serve_lib.bash"
 
 tutti=$(realpath "$1")
 megabytes=${2:-500}
@@ -44,23 +46,8 @@ sha=$(sqlite3 d.db "SELECT sha256 FROM asset_versions LIMIT 1")
 blob="data/blobs/${sha:0:2}/${sha:2}"
 size=$(stat -c %s "$blob")
 
-"$tutti" serve --db "$url" --listen 127.0.0.1:0 --data-dir data --secret-file secret \
-  >serve.out 2>serve.err &
-server=$!
-port=""
-for _ in $(seq 1 300); do
-  if [[ "$(head -n 1 serve.out 2>/dev/null)" =~ listening\ on\ http://127\.0\.0\.1:([0-9]+) ]]; then
-    port=${BASH_REMATCH[1]}
-    break
-  fi
-  sleep 0.1
-done
-[[ -n "$port" ]] || { echo "serve did not start: $(cat serve.err)" >&2; exit 1; }
-base="http://127.0.0.1:$port"
-login=$(curl -sS -X POST "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
-  -d '{"email":"sam@streamco.example","password":"tutti-demo-partner"}')
-token=$(sed -nE 's/.*"token":"([^"]+)".*/\1/p' <<<"$login")
-[[ -n "$token" ]] || { echo "log-in failed: $login" >&2; exit 1; }
+start_serve "$tutti" "$work" --db "$url" --data-dir data --secret-file secret
+log_in sam@streamco.example tutti-demo-partner
 
 peak() { sed -nE 's/^VmHWM:\s+([0-9]+) kB/\1/p' "/proc/$server/status"; }
 echo "asset: $size bytes"

@@ -10,6 +10,8 @@
 # TUTTI is a release build's binary; BYTES (default 2 000 000 000) is the upload's approximate
 # size, 125 bytes an event; DISTINCT_IDS defaults to 1 000 000. Needs curl and sqlite3.
 set -euo pipefail
+# shellcheck source=bench/serve_lib.bash
+source "$(dirname "${BASH_SOURCE[0]}")/serve_lib.bash"
 
 tutti=$(realpath "$1")
 bytes=${2:-2000000000}
@@ -32,23 +34,8 @@ activation=$(sqlite3 "$work/u.db" "SELECT id FROM activations LIMIT 1")
 "$tutti" contract put --db "$url" --activation "$activation" --org StreamCo \
   "$scenarios/streamco.contract.json" >/dev/null
 
-"$tutti" serve --db "$url" --listen 127.0.0.1:0 --secret-file "$work/secret" "$@" \
-  >"$work/serve.out" 2>"$work/serve.err" &
-server=$!
-port=""
-for _ in $(seq 1 300); do
-  if [[ "$(head -n 1 "$work/serve.out" 2>/dev/null)" =~ listening\ on\ http://127\.0\.0\.1:([0-9]+) ]]; then
-    port=${BASH_REMATCH[1]}
-    break
-  fi
-  sleep 0.1
-done
-[[ -n "$port" ]] || { echo "serve did not start: $(cat "$work/serve.err")" >&2; exit 1; }
-base="http://127.0.0.1:$port"
-login=$(curl -sS -X POST "$base/api/v1/auth/login" -H 'Content-Type: application/json' \
-  -d '{"email":"sam@streamco.example","password":"tutti-demo-partner"}')
-token=$(sed -nE 's/.*"token":"([^"]+)".*/\1/p' <<<"$login")
-[[ -n "$token" ]] || { echo "log-in failed: $login" >&2; exit 1; }
+start_serve "$tutti" "$work" --db "$url" --secret-file "$work/secret" "$@"
+log_in sam@streamco.example tutti-demo-partner
 
 peak() { sed -nE 's/^VmHWM:\s+([0-9]+) kB/\1/p' "/proc/$server/status"; }
 echo "server VmHWM before the upload: $(peak) kB"
