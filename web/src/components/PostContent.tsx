@@ -31,6 +31,7 @@ import {
 } from '../publishing.ts';
 import { formatDateTimeIn } from '../tz.ts';
 import type { Asset, ContentLink, MediaDisclosure, Post, PostContent, PostContentVersions, PostFormat, Publication, UtmTaxonomyResponse } from '../types.ts';
+import type { NameOf } from './ApprovalParts.tsx';
 import { Badge, FieldError, Loading } from './ui.tsx';
 
 type Load<T> = { state: 'loading' } | { state: 'error'; error: unknown } | { state: 'ok'; data: T };
@@ -43,30 +44,7 @@ interface Props {
   /** Whether the user may write the post (permissions.ts canWritePost); the server decides. */
   canWrite: boolean;
   tz: string;
-}
-
-/** Names for user ids: the activation's workstream people, "you" for the signed-in user. */
-function usePeople(activationId: string): (id: string) => string {
-  const [names, setNames] = useState<Map<string, string>>(new Map());
-  useEffect(() => {
-    const ctl = new AbortController();
-    Promise.all([api.me(), api.listWorkstreams(activationId, ctl.signal)]).then(
-      ([me, ws]) => {
-        const m = new Map<string, string>();
-        for (const w of ws.items ?? []) {
-          m.set(w.primary_owner_id, w.primary_owner_name);
-          for (const e of w.raci ?? []) m.set(e.user_id, e.user_name);
-        }
-        if (me) m.set(me.id, `${me.name} (you)`);
-        setNames(m);
-      },
-      () => {
-        // Names are a courtesy: ids are shown without them.
-      },
-    );
-    return () => ctl.abort();
-  }, [activationId]);
-  return (id: string) => names.get(id) ?? id;
+  nameOf: NameOf;
 }
 
 export function PostContentSection(p: Props) {
@@ -75,7 +53,7 @@ export function PostContentSection(p: Props) {
   const [picked, setPicked] = useState<number | null>(null);
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState<string | null>(null);
-  const nameOf = usePeople(p.activationId);
+  const nameOf = p.nameOf;
 
   useEffect(() => {
     const ctl = new AbortController();
@@ -513,6 +491,7 @@ export function PostPublications({
   canWrite,
   tz,
   zoneLabel,
+  nameOf,
 }: {
   activationId: string;
   post: Post;
@@ -520,6 +499,7 @@ export function PostPublications({
   /** The calendar's zone: published-at is entered and shown in it. */
   tz: string;
   zoneLabel: string;
+  nameOf: NameOf;
 }) {
   const [list, setList] = useState<Load<Publication[]>>({ state: 'loading' });
   const [tick, setTick] = useState(0);
@@ -528,7 +508,6 @@ export function PostPublications({
   const [errors, setErrors] = useState<{ live_url?: string; published_at?: string; form?: string }>({});
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
-  const nameOf = usePeople(activationId);
 
   useEffect(() => {
     const ctl = new AbortController();

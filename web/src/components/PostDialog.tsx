@@ -9,13 +9,16 @@ import { newPostId, postBody, readableMessage, validContentHash } from '../calen
 import { ApiError } from '../errors.ts';
 import { humanize } from '../format.ts';
 import { formatDateTimeIn, isoSeconds, parseTimeOfDay, resolveLocal, toLocalInputs } from '../tz.ts';
-import type { Finding, Post, PostsResponse } from '../types.ts';
+import type { Finding, Post, PostsResponse, User } from '../types.ts';
 import { SEVERITY_LABEL, SeverityIcon } from './CalendarItems.tsx';
 import { PostContentSection, PostPublications } from './PostContent.tsx';
+import { useNames } from './people.ts';
 import { FieldError } from './ui.tsx';
 
 interface Props {
   activationId: string;
+  /** The signed-in user, named "(you)" among the people of the post's content and publications. */
+  user: User;
   version: number;
   /** The post to show, or a template for a new one (with `isNew`). */
   post: Post;
@@ -47,6 +50,7 @@ function errorField(field: string | null): Field | null {
 }
 
 export function PostDialog(p: Props) {
+  const nameOf = useNames(p.isNew ? null : p.activationId, p.user);
   const ref = useRef<HTMLDialogElement>(null);
   const start = toLocalInputs(Date.parse(p.post.at), p.tz);
   const [id, setId] = useState(p.post.id);
@@ -208,8 +212,8 @@ export function PostDialog(p: Props) {
 
         {!p.isNew && (
           <>
-            <PostContentSection activationId={p.activationId} post={p.post} postOrgName={partnerName} canWrite={p.canWrite} tz={p.tz} />
-            <PostPublications activationId={p.activationId} post={p.post} canWrite={p.canWrite} tz={p.tz} zoneLabel={p.zoneLabel} />
+            <PostContentSection activationId={p.activationId} post={p.post} postOrgName={partnerName} canWrite={p.canWrite} tz={p.tz} nameOf={nameOf} />
+            <PostPublications activationId={p.activationId} post={p.post} canWrite={p.canWrite} tz={p.tz} zoneLabel={p.zoneLabel} nameOf={nameOf} />
             {p.canWrite && <h3 class="post-section-title">Where and when</h3>}
           </>
         )}

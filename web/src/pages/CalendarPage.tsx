@@ -317,6 +317,7 @@ export function CalendarPage({ user, route }: { user: User; route: CalendarRoute
         <PostDialog
           key={`${open.post.id}|${tz}`}
           activationId={a.id}
+          user={user}
           version={pr.version}
           post={open.post}
           isNew={open.isNew}
