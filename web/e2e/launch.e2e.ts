@@ -542,7 +542,7 @@ describe('content calendar', () => {
     // Revoked feeds leave the list of active ones and are kept, folded, for the record.
     await eventually(() => row.count()).toBe(0);
     await panel.getByRole('button', { name: /^Show \d+ revoked$/ }).click();
-    expect(await row.getAttribute('data-revoked')).toBe('true');
+    await eventually(() => row.getAttribute('data-revoked')).toBe('true');
     expect(await row.getByRole('button', { name: /^Revoke/ }).count()).toBe(0);
     expect((await fetch(BASE_URL + new URL(feedUrl).pathname)).status).toBe(404);
   });

@@ -176,7 +176,7 @@ describe('post content and publications', () => {
 
     // The picker lists the earlier versions; the one saved from "another tab" reads as it was.
     await section.getByLabel('Version').selectOption(String(latestBefore + 1));
-    expect(await text(view.getByTestId('content-copy'))).toBe(`#ad Draft from another tab ${RUN}`);
+    await eventually(() => text(view.getByTestId('content-copy'))).toBe(`#ad Draft from another tab ${RUN}`);
     await section.getByLabel('Version').selectOption(String(latestBefore + 2));
     await view.getByTestId('content-link').scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/post-content-1280.png`, animations: 'disabled' });
