@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import { BASE_URL, CHROMIUM_ARGS, CHROMIUM_PATH } from './env.ts';
 
 export const RESULTS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', 'test-results');
@@ -41,6 +41,38 @@ export async function newSession(browser: Browser): Promise<Session> {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
   return { context, page, pageErrors };
+}
+
+/**
+ * The browser of one E2E file and the sessions it opens, with the hooks every file needs:
+ * Chromium starts before the file's own beforeAll hooks (call this first, at the top level); after
+ * each test no page of any session may have thrown an uncaught exception; at the end every context
+ * and the browser close, after the file's own afterAll hooks. `open(width)` starts a tracked
+ * session, at that viewport width when given.
+ */
+export function browserPerFile(): { open: (width?: number) => Promise<Session>; sessions: Session[] } {
+  let browser: Browser | undefined;
+  const sessions: Session[] = [];
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterEach(() => {
+    for (const s of sessions) {
+      const errors = s.pageErrors.splice(0);
+      expect(errors, 'uncaught page errors').toEqual([]);
+    }
+  });
+  afterAll(async () => {
+    for (const s of sessions) await s.context.close().catch(() => {});
+    await browser?.close();
+  });
+  const open = async (width?: number): Promise<Session> => {
+    const s = await newSession(browser!);
+    if (width !== undefined) await s.page.setViewportSize({ width, height: 900 });
+    sessions.push(s);
+    return s;
+  };
+  return { open, sessions };
 }
 
 export async function screenshot(page: Page, name: string): Promise<void> {

@@ -6,28 +6,21 @@
 // approves anything, so the suite runs again on one server; should someone else have approved
 // the outage apology, beforeAll revises it (same text) so that its latest version is a draft.
 
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { CrisisTemplate, ItemList } from '../src/types.ts';
 import { call, demoActivationId, tokenFor } from './api.ts';
-import { eventually, launchBrowser, logIn, newSession, RESULTS_DIR, rowTexts, text, url, type Session } from './browser.ts';
+import { browserPerFile, eventually, logIn, RESULTS_DIR, rowTexts, type Session, text, url } from './browser.ts';
 import { USERS } from './env.ts';
 
 const SHOTS = process.env.TUTTI_SHOTS_DIR ?? RESULTS_DIR;
 const RECALL = 'Pause statement: product recall';
 const ATHLETE = 'Athlete controversy holding line';
 const OUTAGE = 'Launch-night outage apology';
-let browser: Browser;
 let activationId = '';
 let ownerToken = '';
-const sessions: Session[] = [];
+const { open } = browserPerFile();
 
-async function session(width = 1280): Promise<Session> {
-  const s = await newSession(browser);
-  await s.page.setViewportSize({ width, height: 900 });
-  sessions.push(s);
-  return s;
-}
+const session = (width = 1280): Promise<Session> => open(width);
 
 async function templates(): Promise<CrisisTemplate[]> {
   const r = await call<ItemList<CrisisTemplate>>(ownerToken, 'GET', `/activations/${activationId}/crisis-templates`);
@@ -52,7 +45,6 @@ function card(s: Session, title: string) {
 }
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   ownerToken = await tokenFor(USERS.owner);
   activationId = await demoActivationId(ownerToken);
   const outage = await template(OUTAGE);
@@ -61,18 +53,6 @@ beforeAll(async () => {
     const r = await call(ownerToken, 'PUT', `/activations/${activationId}/crisis-templates/${outage.id}`, { title, situation, body, channels, version });
     expect(r.status, 'revising the approved outage apology back to a draft').toBe(200);
   }
-});
-
-afterEach(async () => {
-  for (const s of sessions) {
-    const errors = s.pageErrors.splice(0);
-    expect(errors, 'uncaught page errors').toEqual([]);
-  }
-});
-
-afterAll(async () => {
-  for (const s of sessions) await s.context.close().catch(() => {});
-  await browser?.close();
 });
 
 describe('crisis tab', () => {

@@ -4,26 +4,19 @@
 // StreamCo sees the banner without a Lift button, and the owner lifts it with a reason. Freezes
 // this suite left active (a failed run) are lifted first, so it can run again on one server.
 
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Freeze, PostsResponse } from '../src/types.ts';
 import { call, demoActivationId, tokenFor } from './api.ts';
-import { eventually, launchBrowser, logIn, newSession, RESULTS_DIR, text, url, type Session } from './browser.ts';
+import { browserPerFile, eventually, logIn, RESULTS_DIR, type Session, text, url } from './browser.ts';
 import { USERS } from './env.ts';
 
 const SHOTS = process.env.TUTTI_SHOTS_DIR ?? RESULTS_DIR;
 const REASON = `E2E freeze ${Date.now().toString(36)}: statement pending`;
-let browser: Browser;
 let activationId = '';
 let ownerToken = '';
-const sessions: Session[] = [];
+const { open } = browserPerFile();
 
-async function session(): Promise<Session> {
-  const s = await newSession(browser);
-  await s.page.setViewportSize({ width: 1280, height: 900 });
-  sessions.push(s);
-  return s;
-}
+const session = (): Promise<Session> => open(1280);
 
 async function freezes(): Promise<Freeze[]> {
   const r = await call<{ items: Freeze[] }>(ownerToken, 'GET', `/activations/${activationId}/freezes`);
@@ -40,23 +33,13 @@ async function liftLeftovers(): Promise<void> {
 }
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   ownerToken = await tokenFor(USERS.owner);
   activationId = await demoActivationId(ownerToken);
   await liftLeftovers();
 });
 
-afterEach(async () => {
-  for (const s of sessions) {
-    const errors = s.pageErrors.splice(0);
-    expect(errors, 'uncaught page errors').toEqual([]);
-  }
-});
-
 afterAll(async () => {
   if (ownerToken) await liftLeftovers();
-  for (const s of sessions) await s.context.close().catch(() => {});
-  await browser?.close();
 });
 
 describe('publishing freeze', () => {

@@ -8,32 +8,25 @@
 // its own asset names (a context per run) and approval titles; the checklist tick is undone in
 // afterAll, so the suite can run again on the same server.
 
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatBytes } from '../src/assets.ts';
 import type { Approval, Asset, AssetSettings, GateBoard, InboxItem } from '../src/types.ts';
 import { call, demoActivationId, tokenFor } from './api.ts';
-import { eventually, launchBrowser, logIn, newSession, RESULTS_DIR, text, url, type Session } from './browser.ts';
+import { browserPerFile, eventually, logIn, RESULTS_DIR, type Session, text, url } from './browser.ts';
 import { USERS } from './env.ts';
 import { greyPng } from './media.ts';
 
 const SHOTS = process.env.TUTTI_SHOTS_DIR ?? RESULTS_DIR;
 const run = Date.now().toString(36);
-let browser: Browser;
 let activationId = '';
 let ownerToken = '';
 let samToken = '';
 let ninaToken = '';
-const sessions: Session[] = [];
+const { open } = browserPerFile();
 let uploaded: Asset | null = null;
 let pilotTickedBefore: boolean | null = null;
 
-async function session(width = 1280): Promise<Session> {
-  const s = await newSession(browser);
-  await s.page.setViewportSize({ width, height: 900 });
-  sessions.push(s);
-  return s;
-}
+const session = (width = 1280): Promise<Session> => open(width);
 
 async function shot(s: Session, name: string): Promise<void> {
   await s.page.screenshot({ path: `${SHOTS}/${name}.png`, fullPage: true, animations: 'disabled' });
@@ -46,18 +39,10 @@ async function noSidewaysOverflow(s: Session): Promise<void> {
 }
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   ownerToken = await tokenFor(USERS.owner);
   samToken = await tokenFor(USERS.streamco);
   ninaToken = await tokenFor(USERS.nova);
   activationId = await demoActivationId(ownerToken);
-});
-
-afterEach(async () => {
-  for (const s of sessions) {
-    const errors = s.pageErrors.splice(0);
-    expect(errors, 'uncaught page errors').toEqual([]);
-  }
 });
 
 afterAll(async () => {
@@ -65,8 +50,6 @@ afterAll(async () => {
     const felix = await tokenFor(USERS.facilitator);
     await call(felix, 'PUT', `/activations/${activationId}/gates/pilot/checklist/tracking_qa`, { checked: pilotTickedBefore });
   }
-  for (const s of sessions) await s.context.close().catch(() => {});
-  await browser?.close();
 });
 
 // The demo sets no naming template: give the activation one (once; later runs reuse it) whose

@@ -3,20 +3,19 @@
 // Every change is undone by the test that makes it, and afterAll puts the plan and the calendar
 // back as they were found, so the shared demo server stays as seeded.
 
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findingsByPost, moveToDay, readableMessage, worstSeverity } from '../src/calendar.ts';
 import { formatSlack, stepDuration } from '../src/plan.ts';
 import { addDays, dayKey, formatTimeIn } from '../src/tz.ts';
 import type { ContentCalendar, MilestonesResponse, PlanDocument, Post, PostsResponse, WhatIfResponse } from '../src/types.ts';
 import { call, demoActivationId, tokenFor } from './api.ts';
-import { eventually, launchBrowser, logIn, newSession, screenshot, text, url, type Session } from './browser.ts';
+import { browserPerFile, eventually, logIn, screenshot, type Session, text, url } from './browser.ts';
 import { BASE_URL, DEMO_MARKETS, USERS } from './env.ts';
 
-let browser: Browser;
 let activationId = '';
 let ownerToken = '';
-const sessions: Session[] = [];
+const { open, sessions } = browserPerFile();
 /** The documents as found, put back at the end. */
 const original: { plan: PlanDocument | null; calendar: ContentCalendar | null } = { plan: null, calendar: null };
 const orgIds: Record<string, string> = {};
@@ -25,8 +24,7 @@ const milestones = async () => (await call<MilestonesResponse>(ownerToken, 'GET'
 const posts = async () => (await call<PostsResponse>(ownerToken, 'GET', `/activations/${activationId}/posts`)).body;
 
 async function session(user: { email: string; password: string }): Promise<Session> {
-  const s = await newSession(browser);
-  sessions.push(s);
+  const s = await open();
   await s.page.goto(url('/login'));
   await logIn(s.page, user.email, user.password);
   return s;
@@ -55,7 +53,6 @@ async function openCalendar(page: Page, q = ''): Promise<PostsResponse> {
 }
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   ownerToken = await tokenFor(USERS.owner);
   activationId = await demoActivationId(ownerToken);
   const m = await milestones();
@@ -68,16 +65,7 @@ beforeAll(async () => {
   for (const x of partners.body.items) orgIds[x.org_name] = x.org_id;
 });
 
-afterEach(async () => {
-  for (const s of sessions) {
-    const errors = s.pageErrors.splice(0);
-    expect(errors, 'uncaught page errors').toEqual([]);
-  }
-});
-
 afterAll(async () => {
-  for (const s of sessions) await s.context.close().catch(() => {});
-  await browser?.close();
   // Put the documents back as they were found (each test restores its own changes already; this
   // covers a test that failed half-way).
   if (activationId && original.plan) {

@@ -10,19 +10,18 @@
 // it stays (as a partner's real uploads would). Late feeds need the server's clock to move:
 // measurement.test.ts covers the banner.
 
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { formatAmount, formatCount, formatCredit, formatRoas, hiddenText, MODEL_INFO, MODELS, privacyInfo, UNKNOWN_BECAUSE } from '../src/measurement.ts';
 import type { AttributionModel, AttributionResponse, CreditKey, CreditRow, FeedContract, PartnerMixRow } from '../src/types.ts';
 import { call, demoActivationId, tokenFor } from './api.ts';
-import { eventually, launchBrowser, logIn, newSession, RESULTS_DIR, screenshot, text, url, type Session } from './browser.ts';
+import { browserPerFile, eventually, logIn, RESULTS_DIR, screenshot, type Session, text, url } from './browser.ts';
 import { USERS } from './env.ts';
 
-let browser: Browser;
 let activationId = '';
 let ownerToken = '';
 let samToken = '';
-const sessions: Session[] = [];
+const { open } = browserPerFile();
 const run = Date.now().toString(36);
 const FEED = 'streamco-events';
 
@@ -130,8 +129,7 @@ function shownRow(rows: Map<string, CreditRow>, key: string): ShownRow {
 const shownCells = (body: AttributionResponse) => Object.values(body.results).flatMap((rows) => rows.filter((r) => !r.suppressed)).length;
 
 async function session(user: { email: string; password: string }): Promise<Session> {
-  const s = await newSession(browser);
-  sessions.push(s);
+  const s = await open();
   await s.page.goto(url('/login'));
   await logIn(s.page, user.email, user.password);
   return s;
@@ -174,22 +172,9 @@ let contractVersion = 0;
 const CURRENCY = 'EUR'; // the demo activation's budget
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   ownerToken = await tokenFor(USERS.owner);
   samToken = await tokenFor(USERS.streamco);
   activationId = await demoActivationId(ownerToken);
-});
-
-afterEach(async () => {
-  for (const s of sessions) {
-    const errors = s.pageErrors.splice(0);
-    expect(errors, 'uncaught page errors').toEqual([]);
-  }
-});
-
-afterAll(async () => {
-  for (const s of sessions) await s.context.close().catch(() => {});
-  await browser?.close();
 });
 
 describe('measurement', () => {

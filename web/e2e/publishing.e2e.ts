@@ -10,12 +10,12 @@
 // server; a freeze a failed run left is lifted first and last.
 
 import { mkdirSync } from 'node:fs';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayKey } from '../src/tz.ts';
 import type { Freeze, Post, PostContent, PostContentVersions, PostsResponse, Publication } from '../src/types.ts';
 import { call, demoActivationId, tokenFor } from './api.ts';
-import { eventually, launchBrowser, logIn, newSession, text, url, type Session } from './browser.ts';
+import { browserPerFile, eventually, logIn, type Session, text, url } from './browser.ts';
 import { USERS } from './env.ts';
 
 const SHOTS = process.env.TUTTI_SHOTS_DIR ?? '/tmp/shots';
@@ -25,18 +25,15 @@ const TRAILER = 'sc-trailer-us';
 const PAID_X = 'sc-x-us';
 const LINK = 'https://streamco.example/summer-splash';
 const CAMPAIGN = 'acme_summer-splash-2026';
-let browser: Browser;
 let activationId = '';
 let ownerToken = '';
 let samToken = '';
 let ninaToken = '';
 let posts: Post[] = [];
-const sessions: Session[] = [];
+const { open } = browserPerFile();
 
 async function session(user: { email: string; password: string }, width = 1280): Promise<Session> {
-  const s = await newSession(browser);
-  await s.page.setViewportSize({ width, height: 900 });
-  sessions.push(s);
+  const s = await open(width);
   await logIn(s.page, user.email, user.password);
   return s;
 }
@@ -81,7 +78,6 @@ async function expectNoSidewaysOverflow(page: Page, dialog: Locator): Promise<vo
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  browser = await launchBrowser();
   ownerToken = await tokenFor(USERS.owner);
   samToken = await tokenFor(USERS.streamco);
   ninaToken = await tokenFor(USERS.nova);
@@ -92,17 +88,8 @@ beforeAll(async () => {
   expect(posts.map((p) => p.id)).toEqual(expect.arrayContaining([TRAILER, PAID_X]));
 });
 
-afterEach(async () => {
-  for (const s of sessions) {
-    const errors = s.pageErrors.splice(0);
-    expect(errors, 'uncaught page errors').toEqual([]);
-  }
-});
-
 afterAll(async () => {
   if (ownerToken) await liftOurFreezes();
-  for (const s of sessions) await s.context.close().catch(() => {});
-  await browser?.close();
 });
 
 describe('post content and publications', () => {

@@ -1,44 +1,24 @@
 // End-to-end tests of the web UI against a real `tutti serve` seeded by `tutti demo`.
 // Tests run in order and share the browser; each simulated user gets its own context.
 
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { demoActivationId, tokenFor } from './api.ts';
-import { eventually, launchBrowser, logIn, newSession, rowTexts, screenshot, text, url, type Session } from './browser.ts';
+import { browserPerFile, eventually, logIn, rowTexts, screenshot, type Session, text, url } from './browser.ts';
 import { BASE_URL, DEMO_ACTIVATION, DEMO_MARKETS, DEMO_PARTNERS, USERS } from './env.ts';
 
 const MONEY = /(\p{Sc}\s?\d|\d[\d.,\s]*\s?(\p{Sc}|[A-Z]{3}\b))/u;
 const stamp = new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
 const editedDescription = `Edited by E2E ${stamp}: joint summer brief.`;
 
-let browser: Browser;
 let activationId = '';
 /** Nova Sports' private fields as the host owner sees them; StreamCo must never see them. */
 const novaPrivate = { notes: '', amountMicros: '' };
-const sessions: Session[] = [];
+const { open, sessions } = browserPerFile();
 
-async function session(): Promise<Session> {
-  const s = await newSession(browser);
-  sessions.push(s);
-  return s;
-}
+const session = (): Promise<Session> => open();
 
 beforeAll(async () => {
-  browser = await launchBrowser();
   activationId = await demoActivationId(await tokenFor(USERS.owner));
-});
-
-afterEach(async () => {
-  // No uncaught exception may happen in any page during a test.
-  for (const s of sessions) {
-    const errors = s.pageErrors.splice(0);
-    expect(errors, 'uncaught page errors').toEqual([]);
-  }
-});
-
-afterAll(async () => {
-  for (const s of sessions) await s.context.close().catch(() => {});
-  await browser?.close();
 });
 
 describe('host owner', () => {
